@@ -1,0 +1,32 @@
+"""Distribution of the Territorio Inteligente CKAN extensions."""
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-territorio",
+    version="0.1.0",
+    description="Portal de datos abiertos Territorio Inteligente (CKAN)",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir={"": "ckanext-territorio"},
+    packages=find_namespace_packages(
+        "ckanext-territorio", include=["ckanext.territorio", "ckanext.territorio.*"]
+    ),
+    include_package_data=True,
+    package_data={
+        "ckanext.territorio": [
+            "config_declaration.yaml",
+            "migration/territorio/*.ini",
+            "migration/territorio/*.mako",
+            "migration/territorio/versions/*.py",
+            "search/*.txt",
+            "templates/**/*",
+            "assets/**/*",
+            "i18n/**/*",
+        ]
+    },
+    entry_points={
+        "ckan.plugins": [
+            "territorio = ckanext.territorio.plugin:TerritorioPlugin",
+        ],
+    },
+)
