@@ -1,0 +1,1 @@
+"""Embedded PostgreSQL search backend for CKAN (the default engine)."""

@@ -1,0 +1,294 @@
+"""A pysolr-compatible connection whose index is a PostgreSQL table.
+
+CKAN core only calls ``add``, ``delete``, ``commit`` and ``search`` on the
+object ``make_connection()`` returns, so this class is all it takes for
+``package_search``, the dataset pages and ``ckan search-index`` to run on
+PostgreSQL. Writes go through CKAN's own session: the index row commits or
+rolls back together with the dataset that produced it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
+
+from ckan import model
+from ckan.lib.search.common import SearchError, SearchQueryError
+
+from ..model.search_doc import SearchDoc
+from . import document, fields, params
+from .lucene import Translator
+
+log = logging.getLogger(__name__)
+
+TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
+# Weights for D, C, B, A lexemes: Solr's qf boosts (title^4 name^4 tags^2 text).
+_RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
+# ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
+_RANK_NORMALISATION = 1
+_DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
+
+
+class Results:
+    """The subset of ``pysolr.Results`` CKAN reads."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+        self.raw_response: dict[str, Any] = {}
+        self.highlighting: dict[str, Any] = {}
+        self.debug: dict[str, Any] = {}
+        self.grouped: dict[str, Any] = {}
+        self.spellcheck: dict[str, Any] = {}
+        self.stats: dict[str, Any] = {}
+        self.qtime = None
+        self.nextCursorMark = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.docs)
+
+
+class PostgresSearchConnection:
+    """Solr's connection API over ``territorio_search_doc``."""
+
+    url = "postgresql://(ckan database)/territorio_search_doc"
+
+    def __init__(self, decode_dates: bool = True, geom_field: str = "spatial_geom"):
+        self.decode_dates = decode_dates
+        self.geom_field = geom_field
+        self.translator = Translator(TABLE, geom_field)
+
+    # -- writes ---------------------------------------------------------------
+
+    def add(self, docs: list[dict[str, Any]], commit: bool | None = None, **_: Any) -> str:
+        """Insert or replace documents (``commit`` is CKAN's transaction's job)."""
+        rows = [document.build_row(doc, self.geom_field) for doc in docs]
+        if not rows:
+            return ""
+        statement = pg_insert(TABLE).values([_row_values(row) for row in rows])
+        updated = {
+            column.name: statement.excluded[column.name]
+            for column in TABLE.columns
+            if column.name != "index_id"
+        }
+        updated["indexed_at"] = sa.func.now()
+        statement = statement.on_conflict_do_update(
+            index_elements=[TABLE.c.index_id], set_=updated
+        )
+        model.Session.execute(statement)
+        return ""
+
+    def delete(
+        self,
+        id: str | list[str] | None = None,
+        q: str | None = None,
+        commit: bool | None = None,
+        **_: Any,
+    ) -> str:
+        """Delete by unique key (``index_id``) or by query."""
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        statement = sa.delete(TABLE)
+        if id is not None:
+            ids = id if isinstance(id, list) else [id]
+            statement = statement.where(TABLE.c.index_id.in_(ids))
+        if q is not None:
+            where = self.translator.translate(q).where
+            if where is not None:
+                statement = statement.where(where)
+        model.Session.execute(statement)
+        return ""
+
+    def commit(self, **_: Any) -> str:
+        """Make pending index changes visible, as a Solr commit does."""
+        model.Session.commit()
+        return ""
+
+    def optimize(self, **_: Any) -> str:
+        return ""
+
+    def ping(self, **_: Any) -> str:
+        model.Session.execute(sa.select(sa.literal(1)))
+        return "OK"
+
+    # -- reads ----------------------------------------------------------------
+
+    def search(self, q: str | None = None, **kwargs: Any) -> Results:
+        """Run a Solr-style search: q, fq, sort, rows, start, fl, facets."""
+        query = q if q is not None else kwargs.get("q", "*:*")
+        rows = max(0, params.int_param(kwargs, "rows", 10))
+        start = max(0, params.int_param(kwargs, "start", 0))
+        mm = kwargs.get("mm") if kwargs.get("defType") in ("dismax", "edismax") else None
+        or_default = str(kwargs.get("q.op", "AND")).upper() == "OR"
+
+        main = self.translator.translate(str(query or "*:*"), mm=mm, or_default=or_default)
+        conditions = [c for c in [main.where] if c is not None]
+        for fq in params.as_list(kwargs.get("fq")):
+            conditions.extend(self._filter(fq))
+        where = sa.and_(sa.true(), *conditions)
+
+        rank_query = " | ".join(f"({t})" for t in main.rank_terms)
+        score: sa.ColumnElement[Any] = (
+            sa.func.ts_rank(
+                sa.literal(_RANK_WEIGHTS).cast(sa.ARRAY(sa.REAL)),
+                TABLE.c.search_vector,
+                sa.cast(sa.literal(rank_query), TSQUERY),
+                _RANK_NORMALISATION,
+            )
+            if rank_query
+            else sa.literal(0.0)
+        )
+        try:
+            docs, hits = self._documents(
+                kwargs, where, score, rows, start, bool(rank_query)
+            )
+            facets = self._facets(params.facet_requests(kwargs), where)
+        except DBAPIError as error:
+            model.Session.rollback()
+            log.exception("Search failed for %r", kwargs)
+            raise SearchError(f"Error del buscador: {error.orig}") from error
+        return Results(docs, hits, {"facet_fields": facets})
+
+    def _filter(self, fq: str) -> list[sa.ColumnElement[bool]]:
+        envelope = params.envelope(fq)
+        if envelope is not None:
+            if envelope.field != self.geom_field:
+                raise SearchQueryError(f"Campo espacial desconocido: {envelope.field!r}")
+            box = sa.func.ST_MakeEnvelope(
+                envelope.minx, envelope.miny, envelope.maxx, envelope.maxy, 4326
+            )
+            return [sa.func.ST_Intersects(TABLE.c.geom, box)]
+        where = self.translator.translate(fq).where
+        return [] if where is None else [where]
+
+    def _documents(
+        self,
+        kwargs: dict[str, Any],
+        where: sa.ColumnElement[bool],
+        score: sa.ColumnElement[Any],
+        rows: int,
+        start: int,
+        ranked: bool,
+    ) -> tuple[list[dict[str, Any]], int]:
+        wanted = params.field_list(kwargs.get("fl"))
+        everything = "*" in wanted
+        columns: list[Any] = [TABLE.c[name] for name in _DOC_COLUMNS
+                              if everything or name in wanted]
+        if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
+            columns.append(TABLE.c.doc)
+        columns += [score.label("score"), sa.func.count().over().label("total_hits")]
+        statement = (
+            sa.select(*columns)
+            .where(where)
+            .order_by(*self._order_by(kwargs.get("sort"), score, ranked))
+            .limit(rows)
+            .offset(start)
+        )
+        if rows == 0:
+            return [], self._count(where)
+        result = model.Session.execute(statement).mappings().all()
+        hits = result[0]["total_hits"] if result else (self._count(where) if start else 0)
+        docs = [_stored_fields(row, wanted, everything) for row in result]
+        return docs, hits
+
+    def _count(self, where: sa.ColumnElement[bool]) -> int:
+        statement = sa.select(sa.func.count()).select_from(TABLE).where(where)
+        return int(model.Session.execute(statement).scalar_one())
+
+    def _order_by(
+        self, sort: str | None, score: sa.ColumnElement[Any], ranked: bool
+    ) -> list[Any]:
+        keys = params.sort_keys(sort) or [("score", True), ("metadata_modified", True)]
+        order: list[Any] = []
+        for field, descending in keys:
+            if field == "score":
+                if not ranked:
+                    continue  # no free text: every score is equal
+                expression: Any = score
+            elif field == "title_string":
+                expression = TABLE.c.title_sort
+            elif field in fields.COLUMNS and field not in fields.ARRAY_COLUMNS:
+                expression = TABLE.c[field]
+            elif fields.kind(field) is fields.Kind.TEXT:
+                expression = TABLE.c.doc[field].astext
+            else:
+                expression = TABLE.c.fields[field].op("->>")(0)
+            order.append(
+                expression.desc().nulls_last() if descending else expression.asc().nulls_last()
+            )
+        order.append(TABLE.c.index_id.asc())
+        return order
+
+    def _facets(
+        self, requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
+    ) -> dict[str, list[Any]]:
+        if not requests:
+            return {}
+        matched = sa.select(TABLE.c.fields).where(where).cte("matched")
+        selects = []
+        for position, request in enumerate(requests):
+            values = (
+                sa.select(
+                    sa.func.jsonb_array_elements_text(
+                        matched.c.fields[request.field]
+                    ).column_valued("value")
+                )
+                .distinct()
+                .lateral(f"v{position}")
+            )
+            count = sa.func.count().label("n")
+            facet = (
+                sa.select(
+                    sa.literal(position).label("position"),
+                    values.c.value.label("value"),
+                    count,
+                )
+                .select_from(matched.join(values, sa.true()))
+                .group_by(values.c.value)
+                .having(sa.func.count() >= max(request.mincount, 1))
+                .order_by(
+                    *(
+                        [values.c.value.asc()]
+                        if request.sort == "index"
+                        else [sa.desc("n"), values.c.value.asc()]
+                    )
+                )
+                .limit(request.limit)
+            )
+            selects.append(sa.select(facet.subquery()))
+        statement = sa.union_all(*selects) if len(selects) > 1 else selects[0]
+        counts: dict[str, list[Any]] = {r.field: [] for r in requests}
+        for position, value, n in model.Session.execute(statement):
+            counts[requests[position].field].extend([value, n])
+        return counts
+
+
+def _row_values(row: dict[str, Any]) -> dict[str, Any]:
+    values = dict(row)
+    values["search_vector"] = sa.cast(row["search_vector"], TSVECTOR)
+    values["field_vector"] = sa.cast(row["field_vector"], TSVECTOR)
+    values["geom"] = (
+        sa.func.ST_GeomFromText(row["geom"], 4326) if row["geom"] else None
+    )
+    return values
+
+
+def _stored_fields(row: Any, wanted: list[str], everything: bool) -> dict[str, Any]:
+    stored: dict[str, Any] = dict(row.get("doc") or {})
+    for name in _DOC_COLUMNS:
+        if name in row and row[name] is not None:
+            stored[name] = row[name]
+    stored["score"] = float(row["score"])
+    if everything:
+        if "score" not in wanted:
+            stored.pop("score")
+        return stored
+    return {name: stored[name] for name in wanted if name in stored}
