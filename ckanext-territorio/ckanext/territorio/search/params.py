@@ -19,7 +19,7 @@ _ENVELOPE = (
     + pp.Suppress("(")
     + pp.Suppress(pp.CaselessLiteral("ENVELOPE"))
     + pp.Suppress("(")
-    + pp.delimited_list(_NUMBER, ",", min=4, max=4)("coords")
+    + pp.DelimitedList(_NUMBER, ",", min=4, max=4)("coords")
     + pp.Suppress(")")
     + pp.Suppress(")")
     + pp.StringEnd()

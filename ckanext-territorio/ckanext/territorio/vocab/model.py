@@ -1,0 +1,173 @@
+"""Immutable records of the framework (dimensions) and the territories (regions, comunas)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class LocalizedText:
+    es: str
+    en: str | None = None
+
+    def get(self, lang: str = "es") -> str:
+        """The text in `lang` ("en", "en_GB" ...), Spanish when there is no translation."""
+        if lang.lower().startswith("en") and self.en:
+            return self.en
+        return self.es
+
+
+@dataclass(frozen=True, slots=True)
+class Subdimension:
+    slug: str
+    label: LocalizedText
+    dimension: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    slug: str
+    label: LocalizedText
+    description: LocalizedText
+    subdimensions: tuple[Subdimension, ...]
+    cross_cutting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    cut: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    iso: str
+    cut: str
+    roman: str
+    name: str
+    official_name: str
+    capital: str
+    provinces: tuple[Province, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class National:
+    """The whole country, for data without a specific region."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comuna:
+    cut: str
+    name: str
+    province: str
+    region: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeChange:
+    """A CUT code that went out of use on `effective_from` and the code that replaced it."""
+
+    old: str
+    new: str
+    effective_from: dt.date
+    legal_basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A region's lead role in a dimension (or some of its sub-dimensions) under the plan."""
+
+    region: str
+    dimension: str
+    subdimensions: tuple[str, ...]
+    rationale: LocalizedText
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeStatus:
+    slug: str
+    label: LocalizedText
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    slug: str
+    title: str
+    region: str
+    dimension: str
+    subdimension: str | None = None
+    comuna: str | None = None
+    status: str | None = None
+
+
+def name_key(name: str) -> str:
+    """Comparison key for place names: no accents, case, hyphens or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"[-'’`´.]", " ", plain.casefold())
+    return " ".join(plain.split())
+
+
+def _frozen(mapping: dict[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """Everything loaded from schemas/vocab/, with indexes by code and slug."""
+
+    dimensions: tuple[Dimension, ...]
+    national: National
+    regions: tuple[Region, ...]
+    comunas: tuple[Comuna, ...]
+    code_changes: tuple[CodeChange, ...]
+    assignments: tuple[Assignment, ...]
+    initiative_statuses: tuple[InitiativeStatus, ...]
+    initiatives: tuple[Initiative, ...]
+
+    dimension_by_slug: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
+    subdimension_by_slug: Mapping[str, Subdimension] = field(
+        init=False, repr=False, compare=False
+    )
+    region_by_iso: Mapping[str, Region] = field(init=False, repr=False, compare=False)
+    region_by_cut: Mapping[str, Region] = field(init=False, repr=False, compare=False)
+    province_by_cut: Mapping[str, Province] = field(init=False, repr=False, compare=False)
+    comuna_by_cut: Mapping[str, Comuna] = field(init=False, repr=False, compare=False)
+    code_change_by_old: Mapping[str, CodeChange] = field(init=False, repr=False, compare=False)
+    comunas_by_name_key: Mapping[str, tuple[Comuna, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, list[Comuna]] = {}
+        for comuna in self.comunas:
+            for key in {name_key(n) for n in (comuna.name, *comuna.aliases)}:
+                by_name.setdefault(key, []).append(comuna)
+        indexes: dict[str, dict[str, object]] = {
+            "dimension_by_slug": {d.slug: d for d in self.dimensions},
+            "subdimension_by_slug": {
+                s.slug: s for d in self.dimensions for s in d.subdimensions
+            },
+            "region_by_iso": {r.iso: r for r in self.regions},
+            "region_by_cut": {r.cut: r for r in self.regions},
+            "province_by_cut": {p.cut: p for r in self.regions for p in r.provinces},
+            "comuna_by_cut": {c.cut: c for c in self.comunas},
+            "code_change_by_old": {c.old: c for c in self.code_changes},
+            "comunas_by_name_key": {k: tuple(v) for k, v in by_name.items()},
+        }
+        for name, index in indexes.items():
+            # frozen dataclass: the indexes are derived once here, never reassigned
+            object.__setattr__(self, name, _frozen(index))
+
+    @property
+    def subdimensions(self) -> tuple[Subdimension, ...]:
+        return tuple(s for d in self.dimensions for s in d.subdimensions)

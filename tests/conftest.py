@@ -1,0 +1,34 @@
+"""Shared fixtures: CKAN's pytest plugin plus our migrations."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins as plugins
+from ckan import model
+
+PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_database(migrate_db_for):
+    """Bring the test database to head once, then let resets only delete rows.
+
+    CKAN's first reset drops every table it can see; with PostGIS on the
+    search_path that includes ``spatial_ref_sys``, which belongs to the
+    extension. Migrating up front and marking the tables as created makes every
+    reset take CKAN's row-deleting path instead.
+    """
+    model.repo.upgrade_db()
+    plugins.load_all()
+    try:
+        for plugin in PLUGIN_MIGRATIONS:
+            migrate_db_for(plugin)
+    finally:
+        plugins.unload_all()
+    model.repo.tables_created_and_initialised = True
+
+
+@pytest.fixture
+def clean_db(reset_db):
+    """CKAN's clean_db; the tables exist already (see _migrated_database)."""
+    reset_db()
