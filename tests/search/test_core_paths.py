@@ -1,0 +1,138 @@
+"""Stock CKAN code paths on the PostgreSQL backend: pages, CLI, statement count, switch."""
+from __future__ import annotations
+
+import pysolr
+import pytest
+import sqlalchemy as sa
+
+import ckan.lib.search as search
+import ckan.lib.search.common as common
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+from ckanext.territorio.search.connection import PostgresSearchConnection
+
+
+@pytest.fixture
+def catalogue(clean_db, clean_index):
+    org = factories.Organization(name="muni-concepcion", title="Municipalidad de Concepción")
+    for i in range(12):
+        factories.Dataset(
+            name=f"residuos-{i:02d}",
+            title=f"Recolección de residuos sector {i}",
+            notes="Rutas de camiones y puntos limpios.",
+            owner_org=org["id"],
+            tags=[{"name": "residuos"}, {"name": "par" if i % 2 == 0 else "impar"}],
+            resources=[{"url": f"http://example.org/{i}.csv", "format": "CSV"}],
+        )
+    factories.Dataset(
+        name="bicicletas-publicas",
+        title="Bicicletas públicas",
+        owner_org=org["id"],
+        tags=[{"name": "movilidad"}],
+    )
+    return org
+
+
+def _indexed_names() -> set[str]:
+    return set(
+        model.Session.execute(sa.text("SELECT name FROM territorio_search_doc")).scalars()
+    )
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestPages:
+    def test_dataset_search_page_lists_results_and_facets(self, app, catalogue):
+        page = app.get(tk.url_for("dataset.search", q="residuos", tags="par"))
+        html = page.get_data(as_text=True)
+        assert "6 conjuntos de datos encontrados" in html or "6 datasets found" in html
+        assert "Recolección de residuos sector 0" in html
+        assert "Recolección de residuos sector 1<" not in html
+        assert "Municipalidad de Concepción" in html  # organization facet
+
+    def test_organization_page_lists_its_datasets(self, app, catalogue):
+        page = app.get(tk.url_for("organization.read", id="muni-concepcion", q="bicicletas"))
+        html = page.get_data(as_text=True)
+        assert "Bicicletas públicas" in html
+        assert "Recolección de residuos" not in html
+
+    def test_bad_query_on_the_page_is_a_400_with_the_reason(self, app, catalogue):
+        page = app.get(tk.url_for("dataset.search", q="residuos~1"), status=400)
+        assert "difusa" in page.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestSearchIndexCommands:
+    def test_clear_then_rebuild_restores_every_dataset(self, cli, catalogue):
+        ini = tk.config["__file__"]
+        result = cli.invoke(_ckan(), ["-c", ini, "search-index", "clear"])
+        assert result.exit_code == 0, result.output
+        model.Session.remove()
+        assert _indexed_names() == set()
+        assert call_action("package_search", q="residuos")["count"] == 0
+
+        result = cli.invoke(_ckan(), ["-c", ini, "search-index", "rebuild"])
+        assert result.exit_code == 0, result.output
+        model.Session.remove()
+        assert len(_indexed_names()) == 13
+        assert call_action("package_search", q="residuos")["count"] == 12
+
+    def test_check_reports_datasets_missing_from_the_index(self, cli, catalogue):
+        search.clear("bicicletas-publicas")
+        model.Session.commit()
+        result = cli.invoke(_ckan(), ["-c", tk.config["__file__"], "search-index", "check"])
+        assert "Packages not indexed = 1 out of 13" in result.output
+        assert "bicicletas-publicas" in result.output
+
+    def test_show_returns_the_indexed_document(self, catalogue):
+        document = search.show("bicicletas-publicas")
+        assert document["name"] == "bicicletas-publicas"
+        assert document["organization"] == "muni-concepcion"
+        assert "validated_data_dict" in document
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestScale:
+    def test_statement_count_does_not_grow_with_rows(self, catalogue):
+        def statements_for(rows: int) -> int:
+            seen: list[str] = []
+
+            def record(conn, cursor, statement, *args):
+                seen.append(statement)
+
+            engine = model.Session.get_bind()
+            sa.event.listen(engine, "before_cursor_execute", record)
+            try:
+                result = call_action(
+                    "package_search",
+                    q="residuos",
+                    rows=rows,
+                    **{"facet.field": '["tags", "organization", "res_format"]'},
+                )
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", record)
+            assert len(result["results"]) == min(rows, 12)
+            return len([s for s in seen if "territorio_search_doc" in s])
+
+        assert statements_for(1) == statements_for(12) == 2
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestBackendSwitch:
+    def test_postgres_is_the_default_connection(self):
+        assert isinstance(common.make_connection(), PostgresSearchConnection)
+
+    @pytest.mark.ckan_config("ckanext.territorio.search_backend", "solr")
+    @pytest.mark.ckan_config("solr_url", "http://127.0.0.1:8983/solr/ckan")
+    def test_solr_switch_gives_ckan_its_own_connection_back(self):
+        connection = common.make_connection()
+        assert isinstance(connection, pysolr.Solr)
+        assert connection.url == "http://127.0.0.1:8983/solr/ckan"
+        assert search.check_solr_schema_version.__module__ == "ckan.lib.search"
+
+
+def _ckan():
+    from ckan.cli.cli import ckan
+
+    return ckan
