@@ -1,4 +1,5 @@
-"""The plan's framework (dimensions, sub-dimensions) and Chile's territories, from schemas/vocab/."""
+"""The plan's framework and Chile's territories, loaded from schemas/vocab/."""
+
 from __future__ import annotations
 
 from .loader import default_schemas_dir, load_framework

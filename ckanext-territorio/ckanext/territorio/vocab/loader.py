@@ -1,4 +1,5 @@
 """Loading and validating the vocabulary files in schemas/vocab/ into a Framework."""
+
 from __future__ import annotations
 
 import re
@@ -187,9 +188,7 @@ def _load_regions(root: Node) -> _RegionsFile:
                     f"el código de provincia {code} no empieza por el de su región ({cut})"
                 )
             province_nodes[code] = code_node
-            provinces.append(
-                Province(cut=code, name=province_fields["nombre"].text(), region=iso)
-            )
+            provinces.append(Province(cut=code, name=province_fields["nombre"].text(), region=iso))
         capital_nodes[iso] = fields["capital"]
         regions[iso] = Region(
             iso=iso,
@@ -265,9 +264,7 @@ def _load_comunas(
     return comunas, changes
 
 
-def _check_regions_against_comunas(
-    regions_file: _RegionsFile, comunas: dict[str, Comuna]
-) -> None:
+def _check_regions_against_comunas(regions_file: _RegionsFile, comunas: dict[str, Comuna]) -> None:
     for iso, region in regions_file.regions.items():
         capital = comunas.get(region.capital)
         if capital is None or capital.region != iso:
@@ -298,15 +295,13 @@ def _load_code_changes(node: Node, comunas: dict[str, Comuna]) -> tuple[CodeChan
                 )
             if old in comunas:
                 raise old_node.error(
-                    f"el código anterior {old} es el de una comuna vigente "
-                    f"({comunas[old].name})"
+                    f"el código anterior {old} es el de una comuna vigente ({comunas[old].name})"
                 )
             if new not in comunas:
                 raise new_node.error(f"el código actual {new} no es una comuna vigente")
             seen[old] = old_node.line
             changes.append(
-                CodeChange(old=old, new=new, effective_from=effective_from,
-                           legal_basis=legal_basis)
+                CodeChange(old=old, new=new, effective_from=effective_from, legal_basis=legal_basis)
             )
     return tuple(changes)
 
@@ -397,9 +392,7 @@ def _load_initiatives(
         slug_node = fields["slug"]
         slug = _slug(slug_node)
         if slug in seen:
-            raise slug_node.error(
-                f"slug duplicado '{slug}' (ya definido en la línea {seen[slug]})"
-            )
+            raise slug_node.error(f"slug duplicado '{slug}' (ya definido en la línea {seen[slug]})")
         seen[slug] = slug_node.line
         region = _region_ref(fields["region"], regions)
         dimension = _dimension_ref(fields["dimension"], dimensions)

@@ -1,4 +1,5 @@
 """Cached access to the loaded framework and lookups by code, slug and name."""
+
 from __future__ import annotations
 
 import functools

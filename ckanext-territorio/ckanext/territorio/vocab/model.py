@@ -1,4 +1,5 @@
 """Immutable records of the framework (dimensions) and the territories (regions, comunas)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -135,9 +136,7 @@ class Framework:
     initiatives: tuple[Initiative, ...]
 
     dimension_by_slug: Mapping[str, Dimension] = field(init=False, repr=False, compare=False)
-    subdimension_by_slug: Mapping[str, Subdimension] = field(
-        init=False, repr=False, compare=False
-    )
+    subdimension_by_slug: Mapping[str, Subdimension] = field(init=False, repr=False, compare=False)
     region_by_iso: Mapping[str, Region] = field(init=False, repr=False, compare=False)
     region_by_cut: Mapping[str, Region] = field(init=False, repr=False, compare=False)
     province_by_cut: Mapping[str, Province] = field(init=False, repr=False, compare=False)
@@ -154,9 +153,7 @@ class Framework:
                 by_name.setdefault(key, []).append(comuna)
         indexes: dict[str, dict[str, object]] = {
             "dimension_by_slug": {d.slug: d for d in self.dimensions},
-            "subdimension_by_slug": {
-                s.slug: s for d in self.dimensions for s in d.subdimensions
-            },
+            "subdimension_by_slug": {s.slug: s for d in self.dimensions for s in d.subdimensions},
             "region_by_iso": {r.iso: r for r in self.regions},
             "region_by_cut": {r.cut: r for r in self.regions},
             "province_by_cut": {p.cut: p for r in self.regions for p in r.provinces},

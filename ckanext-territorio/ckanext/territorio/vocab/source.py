@@ -1,4 +1,5 @@
 """Reading vocabulary YAML files as node trees, so every error can name its file and line."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,7 @@ def display_path(path: Path) -> str:
     """The path relative to the working directory when it lies below it, else absolute."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
@@ -55,9 +56,7 @@ class Node:
     def is_null(self) -> bool:
         return isinstance(self.node, yaml.ScalarNode) and self.node.tag == _NULL_TAG
 
-    def mapping(
-        self, required: Collection[str], optional: Collection[str] = ()
-    ) -> dict[str, Node]:
+    def mapping(self, required: Collection[str], optional: Collection[str] = ()) -> dict[str, Node]:
         """The mapping's values by key; rejects duplicate, unknown and missing keys."""
         if not isinstance(self.node, yaml.MappingNode):
             raise self.error("se esperaba un mapeo (clave: valor)")
