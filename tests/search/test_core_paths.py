@@ -13,6 +13,11 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.territorio.search.connection import PostgresSearchConnection
 
+# The engine is exercised with CKAN's stock dataset schema: these tests are
+# about CKAN's own search paths, independent of the territorial schema.
+STOCK_SCHEMA = "ckanext.scheming:ckan_dataset.yaml"
+pytestmark = pytest.mark.ckan_config("scheming.dataset_schemas", STOCK_SCHEMA)
+
 
 @pytest.fixture
 def catalogue(clean_db, clean_index):
@@ -92,30 +97,57 @@ class TestSearchIndexCommands:
         assert "validated_data_dict" in document
 
 
+def _search_statements(**params) -> tuple[dict, list[str]]:
+    """package_search's result and the SQL statements it sent to the index."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    engine = model.Session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = call_action("package_search", **params)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return result, [s for s in seen if "territorio_search_doc" in s]
+
+
+FACETS = {"facet.field": '["tags", "organization", "res_format"]'}
+
+
 @pytest.mark.usefixtures("with_plugins")
 class TestScale:
+    @pytest.mark.ckan_config("ckanext.territorio.search.facet_cache_ttl", 0)
     def test_statement_count_does_not_grow_with_rows(self, catalogue):
-        def statements_for(rows: int) -> int:
-            seen: list[str] = []
+        small, small_sql = _search_statements(q="residuos", rows=1, **FACETS)
+        large, large_sql = _search_statements(q="residuos", rows=12, **FACETS)
+        assert [len(small["results"]), len(large["results"])] == [1, 12]
+        assert len(small_sql) == len(large_sql) == 2  # documents + all facets
 
-            def record(conn, cursor, statement, *args):
-                seen.append(statement)
+    def test_repeated_facets_come_from_the_cache(self, catalogue, clean_redis):
+        first, first_sql = _search_statements(q="residuos", sort="name asc", **FACETS)
+        again, again_sql = _search_statements(q="residuos", sort="name desc", start=3, **FACETS)
+        assert first["search_facets"] == again["search_facets"]
+        assert len(first_sql) == 3  # index version + documents + facets
+        assert len(again_sql) == 2  # index version + documents
 
-            engine = model.Session.get_bind()
-            sa.event.listen(engine, "before_cursor_execute", record)
-            try:
-                result = call_action(
-                    "package_search",
-                    q="residuos",
-                    rows=rows,
-                    **{"facet.field": '["tags", "organization", "res_format"]'},
-                )
-            finally:
-                sa.event.remove(engine, "before_cursor_execute", record)
-            assert len(result["results"]) == min(rows, 12)
-            return len([s for s in seen if "territorio_search_doc" in s])
+    def test_a_committed_change_refreshes_cached_facets(self, catalogue, clean_redis):
+        def tag_counts():
+            result = call_action("package_search", q="residuos", **FACETS)
+            return {i["name"]: i["count"] for i in result["search_facets"]["tags"]["items"]}
 
-        assert statements_for(1) == statements_for(12) == 2
+        admin = {"user": factories.Sysadmin()["name"]}
+        assert tag_counts()["par"] == 6
+        call_action(
+            "package_patch",
+            context=dict(admin),
+            id="residuos-01",
+            tags=[{"name": "residuos"}, {"name": "par"}],
+        )
+        assert tag_counts()["par"] == 7
+        call_action("package_delete", context=dict(admin), id="residuos-00")
+        assert tag_counts()["par"] == 6
 
 
 @pytest.mark.usefixtures("with_plugins")

@@ -10,6 +10,11 @@ from ckan.lib.search import SearchQueryError
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+# The engine is exercised with CKAN's stock dataset schema: these tests are
+# about CKAN's own search paths, independent of the territorial schema.
+STOCK_SCHEMA = "ckanext.scheming:ckan_dataset.yaml"
+pytestmark = pytest.mark.ckan_config("scheming.dataset_schemas", STOCK_SCHEMA)
+
 TEMUCO_EXTENT = json.dumps(
     {
         "type": "Polygon",

@@ -1,9 +1,20 @@
 """Typed getters for the ckanext.territorio.* options (declared in config_declaration.yaml)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import ckan.plugins.toolkit as tk
 
+from .vocab import default_schemas_dir
+
 SEARCH_BACKEND = "ckanext.territorio.search_backend"
+SCHEMAS_DIR = "ckanext.territorio.schemas_dir"
+FRAMEWORK_URI = "ckanext.territorio.framework_uri"
+
+# Scheming's own presets, kept next to ours (see default_presets).
+SCHEMING_PRESETS = "ckanext.scheming:presets.json"
+SCHEMA_FILES = ("dataset.yaml", "iniciativa.yaml")
+PRESETS_FILE = "presets.yaml"
 
 
 def search_backend() -> str:
@@ -14,3 +25,31 @@ def search_backend() -> str:
 def spatial_geom_field() -> str:
     """The field ckanext-spatial's solr-spatial-field backend writes the extent to."""
     return tk.config["ckanext.spatial.solr_geom_field_name"]
+
+
+def schemas_dir() -> Path:
+    """The folder with the scheming schemas and vocab/ (default: the repository's schemas/)."""
+    # read with .get: the scheming defaults below call this while declarations load
+    value = tk.config.get(SCHEMAS_DIR, "")
+    return Path(value).resolve() if value else default_schemas_dir()
+
+
+def framework_uri() -> str:
+    """Base URI of the framework's SKOS concepts, without a trailing slash."""
+    value = tk.config.get(FRAMEWORK_URI) or tk.config["ckan.site_url"].rstrip("/") + "/framework"
+    return value.rstrip("/")
+
+
+def default_dataset_schemas() -> str:
+    """Default of ``scheming.dataset_schemas``: our types, as file URLs scheming can open."""
+    return " ".join((schemas_dir() / name).as_uri() for name in SCHEMA_FILES)
+
+
+def default_presets() -> str:
+    """Default of ``scheming.presets``: scheming's presets and ours."""
+    return f"{SCHEMING_PRESETS} {(schemas_dir() / PRESETS_FILE).as_uri()}"
+
+
+def facet_cache_ttl() -> int:
+    """Seconds to keep facet counts in Redis; 0 disables the cache."""
+    return tk.config["ckanext.territorio.search.facet_cache_ttl"]

@@ -49,6 +49,13 @@ class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]
     validated_data_dict: Mapped[str | None] = mapped_column(sa.Text)
     search_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
     field_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
+    # Fresh from a sequence on every write: (count, sum, max) of it changes
+    # whenever any committed document does, which keys the facet cache.
+    version: Mapped[int] = mapped_column(
+        sa.BigInteger,
+        nullable=False,
+        server_default=sa.text("nextval('territorio_search_doc_version_seq')"),
+    )
     geom = mapped_column(
         Geometry(geometry_type="GEOMETRY", srid=4326, spatial_index=False)
     )

@@ -8,6 +8,7 @@ rolls back together with the dataset that produced it.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Iterator
 
@@ -19,8 +20,9 @@ from sqlalchemy.exc import DBAPIError
 from ckan import model
 from ckan.lib.search.common import SearchError, SearchQueryError
 
+from .. import config
 from ..model.search_doc import SearchDoc
-from . import document, fields, params
+from . import cache, document, fields, params
 from .lucene import Translator
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,21 @@ TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
 _RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 # ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
 _RANK_NORMALISATION = 1
+_VERSION_SEQUENCE = "territorio_search_doc_version_seq"
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
+
+
+@dataclasses.dataclass
+class SearchPlan:
+    """Statements for one search, and how to read their rows."""
+
+    documents: Any
+    count: Any
+    facets: Any
+    facet_fields: list[str]
+    wanted: list[str]
+    everything: bool
+    start: int
 
 
 class Results:
@@ -80,6 +96,7 @@ class PostgresSearchConnection:
             if column.name != "index_id"
         }
         updated["indexed_at"] = sa.func.now()
+        updated["version"] = sa.func.nextval(_VERSION_SEQUENCE)
         statement = statement.on_conflict_do_update(
             index_elements=[TABLE.c.index_id], set_=updated
         )
@@ -123,6 +140,25 @@ class PostgresSearchConnection:
 
     def search(self, q: str | None = None, **kwargs: Any) -> Results:
         """Run a Solr-style search: q, fq, sort, rows, start, fl, facets."""
+        plan = self.plan(q, **kwargs)
+        try:
+            docs: list[dict[str, Any]] = []
+            hits = 0
+            if plan.documents is not None:
+                rows = model.Session.execute(plan.documents).mappings().all()
+                docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
+                hits = rows[0]["total_hits"] if rows else 0
+            if plan.documents is None or (not docs and plan.start):
+                hits = int(model.Session.execute(plan.count).scalar_one())
+            facets = self._facet_counts(plan)
+        except DBAPIError as error:
+            model.Session.rollback()
+            log.exception("Search failed for %r", kwargs)
+            raise SearchError(f"Error del buscador: {error.orig}") from error
+        return Results(docs, hits, {"facet_fields": facets})
+
+    def plan(self, q: str | None = None, **kwargs: Any) -> SearchPlan:
+        """The SQL statements a search runs (also timed raw by the benchmark)."""
         query = q if q is not None else kwargs.get("q", "*:*")
         rows = max(0, params.int_param(kwargs, "rows", 10))
         start = max(0, params.int_param(kwargs, "start", 0))
@@ -146,16 +182,31 @@ class PostgresSearchConnection:
             if rank_query
             else sa.literal(0.0)
         )
-        try:
-            docs, hits = self._documents(
-                kwargs, where, score, rows, start, bool(rank_query)
-            )
-            facets = self._facets(params.facet_requests(kwargs), where)
-        except DBAPIError as error:
-            model.Session.rollback()
-            log.exception("Search failed for %r", kwargs)
-            raise SearchError(f"Error del buscador: {error.orig}") from error
-        return Results(docs, hits, {"facet_fields": facets})
+        wanted = params.field_list(kwargs.get("fl"))
+        everything = "*" in wanted
+        columns: list[Any] = [
+            TABLE.c[name] for name in _DOC_COLUMNS if everything or name in wanted
+        ]
+        if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
+            columns.append(TABLE.c.doc)
+        columns += [score.label("score"), sa.func.count().over().label("total_hits")]
+        documents = (
+            sa.select(*columns)
+            .where(where)
+            .order_by(*self._order_by(kwargs.get("sort"), score, bool(rank_query)))
+            .limit(rows)
+            .offset(start)
+        )
+        requests = params.facet_requests(kwargs)
+        return SearchPlan(
+            documents=documents if rows else None,
+            count=sa.select(sa.func.count()).select_from(TABLE).where(where),
+            facets=self._facets(requests, where),
+            facet_fields=[r.field for r in requests],
+            wanted=wanted,
+            everything=everything,
+            start=start,
+        )
 
     def _filter(self, fq: str) -> list[sa.ColumnElement[bool]]:
         envelope = params.envelope(fq)
@@ -169,39 +220,27 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _documents(
-        self,
-        kwargs: dict[str, Any],
-        where: sa.ColumnElement[bool],
-        score: sa.ColumnElement[Any],
-        rows: int,
-        start: int,
-        ranked: bool,
-    ) -> tuple[list[dict[str, Any]], int]:
-        wanted = params.field_list(kwargs.get("fl"))
-        everything = "*" in wanted
-        columns: list[Any] = [TABLE.c[name] for name in _DOC_COLUMNS
-                              if everything or name in wanted]
-        if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
-            columns.append(TABLE.c.doc)
-        columns += [score.label("score"), sa.func.count().over().label("total_hits")]
-        statement = (
-            sa.select(*columns)
-            .where(where)
-            .order_by(*self._order_by(kwargs.get("sort"), score, ranked))
-            .limit(rows)
-            .offset(start)
-        )
-        if rows == 0:
-            return [], self._count(where)
-        result = model.Session.execute(statement).mappings().all()
-        hits = result[0]["total_hits"] if result else (self._count(where) if start else 0)
-        docs = [_stored_fields(row, wanted, everything) for row in result]
-        return docs, hits
+    def _facet_counts(self, plan: SearchPlan) -> dict[str, list[Any]]:
+        counts: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
+        if plan.facets is None:
+            return counts
+        for position, value, n in self._facet_rows(plan.facets):
+            counts[plan.facet_fields[position]].extend([value, n])
+        return counts
 
-    def _count(self, where: sa.ColumnElement[bool]) -> int:
-        statement = sa.select(sa.func.count()).select_from(TABLE).where(where)
-        return int(model.Session.execute(statement).scalar_one())
+    def _facet_rows(self, statement: Any) -> list[list[Any]]:
+        ttl = config.facet_cache_ttl()
+        if ttl <= 0:
+            return [list(r) for r in model.Session.execute(statement)]
+        version = tuple(
+            model.Session.execute(cache.index_version_statement(TABLE)).one()
+        )
+        cache_key = cache.key(statement, version)
+        rows = cache.get(cache_key)
+        if rows is None:
+            rows = [list(r) for r in model.Session.execute(statement)]
+            cache.put(cache_key, rows, ttl)
+        return rows
 
     def _order_by(
         self, sort: str | None, score: sa.ColumnElement[Any], ranked: bool
@@ -229,9 +268,10 @@ class PostgresSearchConnection:
 
     def _facets(
         self, requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
-    ) -> dict[str, list[Any]]:
+    ) -> Any:
+        """One statement counting every requested facet over the whole result."""
         if not requests:
-            return {}
+            return None
         matched = sa.select(TABLE.c.fields).where(where).cte("matched")
         selects = []
         for position, request in enumerate(requests):
@@ -244,12 +284,11 @@ class PostgresSearchConnection:
                 .distinct()
                 .lateral(f"v{position}")
             )
-            count = sa.func.count().label("n")
             facet = (
                 sa.select(
                     sa.literal(position).label("position"),
                     values.c.value.label("value"),
-                    count,
+                    sa.func.count().label("n"),
                 )
                 .select_from(matched.join(values, sa.true()))
                 .group_by(values.c.value)
@@ -264,11 +303,7 @@ class PostgresSearchConnection:
                 .limit(request.limit)
             )
             selects.append(sa.select(facet.subquery()))
-        statement = sa.union_all(*selects) if len(selects) > 1 else selects[0]
-        counts: dict[str, list[Any]] = {r.field: [] for r in requests}
-        for position, value, n in model.Session.execute(statement):
-            counts[requests[position].field].extend([value, n])
-        return counts
+        return sa.union_all(*selects) if len(selects) > 1 else selects[0]
 
 
 def _row_values(row: dict[str, Any]) -> dict[str, Any]:

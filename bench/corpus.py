@@ -1,0 +1,118 @@
+"""Realistic Spanish municipal datasets for the search benchmark."""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+COMUNAS = [
+    "Santiago", "Temuco", "Concepción", "Chillán", "Antofagasta", "Valparaíso",
+    "Viña del Mar", "Talcahuano", "Padre Las Casas", "Puerto Montt", "Rancagua",
+    "Talca", "Arica", "Iquique", "Copiapó", "La Serena", "Coquimbo", "Valdivia",
+    "Osorno", "Punta Arenas", "Coyhaique", "Los Ángeles", "Calama", "Quilpué",
+    "Maipú", "Puente Alto", "Las Condes", "Providencia", "Ñuñoa", "La Florida",
+]
+THEMES = [
+    ("Calidad del aire", ["aire", "contaminacion", "mp25", "salud"], "medio ambiente"),
+    ("Contaminación atmosférica", ["aire", "contaminacion", "emisiones"], "medio ambiente"),
+    ("Recolección de residuos", ["residuos", "reciclaje", "aseo"], "medio ambiente"),
+    ("Puntos limpios", ["reciclaje", "residuos", "economia-circular"], "medio ambiente"),
+    ("Red de ciclovías", ["bicicletas", "movilidad", "ciclovias"], "movilidad"),
+    ("Flujo vehicular", ["transito", "movilidad", "congestion"], "movilidad"),
+    ("Paraderos de transporte público", ["transporte", "movilidad", "buses"], "movilidad"),
+    ("Estacionamientos", ["estacionamiento", "movilidad"], "movilidad"),
+    ("Luminarias públicas", ["alumbrado", "seguridad", "energia"], "seguridad"),
+    ("Cámaras de televigilancia", ["seguridad", "videovigilancia"], "seguridad"),
+    ("Delitos de mayor connotación social", ["seguridad", "delitos"], "seguridad"),
+    ("Listas de espera en salud", ["salud", "listas-de-espera"], "salud"),
+    ("Centros de salud familiar", ["salud", "cesfam", "atencion-primaria"], "salud"),
+    ("Áreas verdes", ["areas-verdes", "espacios-publicos", "urbanismo"], "urbanismo"),
+    ("Permisos de edificación", ["urbanismo", "vivienda", "permisos"], "urbanismo"),
+    ("Campamentos", ["vivienda", "campamentos"], "urbanismo"),
+    ("Patentes comerciales", ["emprendimiento", "comercio", "patentes"], "economía"),
+    ("Llegadas de turistas", ["turismo", "economia"], "economía"),
+    ("Presupuesto municipal", ["transparencia", "presupuesto", "gobierno"], "gobierno"),
+    ("Solicitudes ciudadanas", ["participacion", "gobierno", "reclamos"], "gobierno"),
+]
+PERIODS = ["2019", "2020", "2021", "2022", "2023", "2024", "2025", "histórico", "en tiempo real"]
+SENTENCES = [
+    "Datos publicados por la municipalidad con frecuencia {freq}.",
+    "Incluye la ubicación georreferenciada de cada registro en la comuna de {comuna}.",
+    "La información proviene de sensores instalados en el centro de la ciudad.",
+    "Registros administrativos consolidados por la dirección de tránsito.",
+    "Mediciones horarias validadas por la red de monitoreo de la región.",
+    "Contiene las solicitudes ingresadas por vecinos y vecinas a través de la plataforma.",
+    "Las cifras se actualizan tras la revisión del equipo de datos abiertos.",
+    "Se excluyen los datos personales conforme a la Ley 19.628.",
+    "Útil para estudios de planificación urbana y políticas públicas locales.",
+    "Series de tiempo con indicadores de calidad de servicio.",
+]
+FREQUENCIES = ["horaria", "diaria", "semanal", "mensual", "anual"]
+FORMATS = ["CSV", "CSV", "JSON", "GeoJSON", "XLSX", "PDF", "XML"]
+LICENSES = ["cc-by", "cc-by-sa", "cc-zero", "odc-odbl", "other-open"]
+
+
+def organization_names(count: int) -> list[tuple[str, str]]:
+    """``(name, title)`` of the benchmark's municipalities."""
+    out = []
+    for i in range(count):
+        comuna = COMUNAS[i % len(COMUNAS)]
+        suffix = "" if i < len(COMUNAS) else f" {i // len(COMUNAS) + 1}"
+        out.append((f"bench-muni-{i:02d}", f"Municipalidad de {comuna}{suffix}"))
+    return out
+
+
+def dataset(index: int, rng: random.Random, organizations: list[dict[str, Any]]) -> dict[str, Any]:
+    theme, tags, area = THEMES[rng.randrange(len(THEMES))]
+    org = organizations[rng.randrange(len(organizations))]
+    comuna = org["title"].replace("Municipalidad de ", "")
+    period = rng.choice(PERIODS)
+    notes = " ".join(
+        rng.choice(SENTENCES).format(freq=rng.choice(FREQUENCIES), comuna=comuna)
+        for _ in range(rng.randint(2, 4))
+    )
+    extra_tags = rng.sample(["datos-abiertos", "georreferenciado", "sensores", "tiempo-real",
+                             "historico", area.replace(" ", "-")], k=2)
+    resources = [
+        {
+            "name": f"{theme} {period} ({fmt})",
+            "url": f"https://datos.example.cl/{index}/{n}.{fmt.lower()}",
+            "format": fmt,
+            "description": f"Archivo {fmt} con {theme.lower()}.",
+        }
+        for n, fmt in enumerate(rng.sample(FORMATS, k=rng.randint(1, 3)))
+    ]
+    return {
+        "name": f"bench-{index:06d}",
+        "title": f"{theme} en {comuna} {period}",
+        "notes": notes,
+        "owner_org": org["id"],
+        "license_id": rng.choice(LICENSES),
+        "tags": [{"name": t} for t in sorted(set(tags + extra_tags))],
+        "resources": resources,
+    }
+
+
+def query_mix(rng: random.Random, organizations: list[str], count: int) -> list[dict[str, Any]]:
+    """package_search parameters: free text, filters, five facets, sorts, paging."""
+    facets = '["organization", "tags", "res_format", "license_id", "groups"]'
+    words = ["aire", "residuos", "bicicletas", "contaminacion", "transito", "salud",
+             "datos", "municipalidad", "sensores", "presupuesto", "temuco", "reciclaje",
+             "calidad del aire", "listas de espera", "\"puntos limpios\"", "luminarias"]
+    sorts = ["score desc, metadata_modified desc", "metadata_modified desc",
+             "title_string asc", "name asc", "metadata_created desc"]
+    mix = []
+    for i in range(count):
+        params: dict[str, Any] = {"facet.field": facets, "rows": 20}
+        kind = i % 5
+        if kind in (0, 1, 2):
+            params["q"] = rng.choice(words)
+        if kind in (1, 3):
+            params["fq"] = f'organization:"{rng.choice(organizations)}"'
+        if kind == 2:
+            params["fq"] = f"res_format:{rng.choice(['CSV', 'JSON', 'GeoJSON'])}"
+        if kind == 4:
+            params["fq"] = f"tags:{rng.choice(['movilidad', 'salud', 'residuos', 'seguridad'])}"
+        params["sort"] = rng.choice(sorts)
+        params["start"] = rng.choice([0, 0, 0, 20, 40, 100])
+        mix.append(params)
+    return mix

@@ -1,0 +1,207 @@
+"""Search benchmark: seed N datasets, rebuild the index, drive package_search over HTTP.
+
+    .venv/bin/python bench/search.py                 # 10,000 datasets
+    .venv/bin/python bench/search.py --large         # 50,000 datasets
+    .venv/bin/python bench/search.py --queries 500 --concurrency 4
+
+Runs against the portal `make up` serves (gunicorn on 127.0.0.1:5000, config
+`.run/ckan.ini`). Seeding goes through CKAN's own actions (indexing deferred),
+the index is then built by the real `ckan search-index rebuild`, timed. The
+query mix (free text, fq filters, five facet fields, sorts, paging) is sent over
+HTTP, then the SQL the backend generates for the same mix is timed directly
+against the search table; figures are printed, nothing is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import urllib3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 200
+
+
+def _ckan_app(ini: Path) -> Any:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(str(ini)))
+
+
+def seed(target: int, organizations: int) -> list[dict[str, Any]]:
+    """Create bench organizations and datasets up to ``target`` (idempotent)."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    context = {"user": site_user, "ignore_auth": True}
+    orgs = []
+    for name, title in corpus.organization_names(organizations):
+        try:
+            orgs.append(tk.get_action("organization_show")(dict(context), {"id": name}))
+        except tk.ObjectNotFound:
+            orgs.append(tk.get_action("organization_create")(dict(context), {"name": name, "title": title}))
+    existing = model.Session.query(model.Package).filter(model.Package.name.like("bench-%")).count()
+    rng = random.Random(20261124 + existing)
+    started = time.perf_counter()
+    for index in range(existing, target):
+        create_context = dict(context, defer_commit=True, return_id_only=True)
+        tk.get_action("package_create")(create_context, corpus.dataset(index, rng, orgs))
+        if (index + 1) % BATCH == 0 or index + 1 == target:
+            model.repo.commit()
+            rate = (index + 1 - existing) / (time.perf_counter() - started)
+            print(f"\r  sembrados {index + 1:>6}/{target} ({rate:.0f}/s)", end="", flush=True)
+    if target > existing:
+        print()
+    return orgs
+
+
+def rebuild(ini: Path) -> tuple[int, float]:
+    """Time `ckan search-index rebuild` (the stock CLI)."""
+    from ckan import model
+
+    total = model.Session.query(model.Package).filter(model.Package.state == "active").count()
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "ckan"), "-c", str(ini), "search-index", "rebuild", "-q"],
+        check=True,
+    )
+    return total, time.perf_counter() - started
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def drive_http(base_url: str, mix: list[dict[str, Any]], concurrency: int) -> dict[str, float]:
+    http = urllib3.PoolManager(maxsize=concurrency, timeout=urllib3.Timeout(total=30))
+    url = base_url.rstrip("/") + "/api/3/action/package_search"
+
+    def one(params: dict[str, Any]) -> float:
+        started = time.perf_counter()
+        response = http.request("GET", url, fields={k: str(v) for k, v in params.items()})
+        elapsed = time.perf_counter() - started
+        body = json.loads(response.data)
+        if response.status != 200 or not body.get("success"):
+            raise RuntimeError(f"{params} -> {response.status} {response.data[:200]!r}")
+        return elapsed
+
+    for params in mix[:20]:  # warm-up: workers, caches
+        one(params)
+    latencies = [one(p) for p in mix]  # one client: latency
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, mix))
+    throughput = len(mix) / (time.perf_counter() - started)
+    return {
+        "p50_ms": _percentile(latencies, 50) * 1000,
+        "p95_ms": _percentile(latencies, 95) * 1000,
+        "rps_1": len(latencies) / sum(latencies),
+        f"rps_{concurrency}": throughput,
+    }
+
+
+def drive_sql(mix: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
+    """Time the SQL the backend generates for the same mix, straight on the table."""
+    import ckan.lib.search.common as common
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    recorded: list[dict[str, Any]] = []
+    connection = common.make_connection()
+    original = connection.search
+
+    def record(q: str | None = None, **kwargs: Any) -> Any:
+        recorded.append(dict(kwargs, q=q if q is not None else kwargs.get("q")))
+        return original(q, **kwargs)
+
+    connection.search = record  # type: ignore[method-assign]
+    common_make = common.make_connection
+    for module in ("ckan.lib.search.query",):
+        sys.modules[module].make_connection = lambda *a, **k: connection  # type: ignore[attr-defined]
+    try:
+        for params in mix:
+            tk.get_action("package_search")({"ignore_auth": False, "user": ""}, dict(params))
+    finally:
+        sys.modules["ckan.lib.search.query"].make_connection = common_make  # type: ignore[attr-defined]
+
+    engine = model.meta.engine
+    latencies = []
+    plans = [connection.plan(**kwargs) for kwargs in recorded]
+    with engine.connect() as raw:
+        for plan in plans[:20]:
+            raw.execute(plan.documents).all()
+        for plan in plans:
+            started = time.perf_counter()
+            raw.execute(plan.documents).all()
+            if plan.facets is not None:
+                raw.execute(plan.facets).all()
+            latencies.append(time.perf_counter() - started)
+        explains = []
+        broad = connection.plan(**dict(recorded[0], q="datos", start=0))
+        for label, statement in (("documentos", broad.documents), ("facetas", broad.facets)):
+            compiled = statement.compile(engine, compile_kwargs={})
+            rows = raw.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
+            scans = [r.strip() for r in rows if "Scan" in r]
+            explains.append(f"{label}: " + "; ".join(scans))
+    return (
+        {
+            "p50_ms": _percentile(latencies, 50) * 1000,
+            "p95_ms": _percentile(latencies, 95) * 1000,
+        },
+        explains,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ini", type=Path, default=ROOT / ".run" / "ckan.ini")
+    parser.add_argument("--url", default="http://127.0.0.1:5000")
+    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--large", action="store_true", help="50,000 datasets")
+    parser.add_argument("--organizations", type=int, default=60)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--skip-rebuild", action="store_true")
+    args = parser.parse_args()
+    target = 50_000 if args.large else args.datasets
+
+    app = _ckan_app(args.ini)
+    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+        print(f"==> Sembrando {target} conjuntos de datos (acciones de CKAN, índice diferido)")
+        orgs = seed(target, args.organizations)
+        if not args.skip_rebuild:
+            print("==> ckan search-index rebuild")
+            total, seconds = rebuild(args.ini)
+            print(f"  {total} conjuntos en {seconds:.1f} s: {total / seconds:.0f} conjuntos/s")
+        rng = random.Random(7)
+        mix = corpus.query_mix(rng, [o["name"] for o in orgs], args.queries)
+        print(f"==> {len(mix)} consultas package_search por HTTP ({args.url})")
+        http = drive_http(args.url, mix, args.concurrency)
+        print("  " + "  ".join(f"{k}={v:.1f}" for k, v in http.items()))
+        print("==> La misma mezcla como SQL directo sobre territorio_search_doc")
+        sql, explains = drive_sql(mix)
+        print("  " + "  ".join(f"{k}={v:.1f}" for k, v in sql.items()))
+        print(f"  razón HTTP/SQL (p50): {http['p50_ms'] / sql['p50_ms']:.2f}")
+        for line in explains:
+            print("  EXPLAIN " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CKAN_INI", str(ROOT / ".run" / "ckan.ini"))
+    raise SystemExit(main())
