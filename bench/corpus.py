@@ -4,35 +4,48 @@ from __future__ import annotations
 import random
 from typing import Any
 
+# (comuna, CUT code, ISO 3166-2 region)
 COMUNAS = [
-    "Santiago", "Temuco", "Concepción", "Chillán", "Antofagasta", "Valparaíso",
-    "Viña del Mar", "Talcahuano", "Padre Las Casas", "Puerto Montt", "Rancagua",
-    "Talca", "Arica", "Iquique", "Copiapó", "La Serena", "Coquimbo", "Valdivia",
-    "Osorno", "Punta Arenas", "Coyhaique", "Los Ángeles", "Calama", "Quilpué",
-    "Maipú", "Puente Alto", "Las Condes", "Providencia", "Ñuñoa", "La Florida",
+    ("Santiago", "13101", "CL-RM"), ("Temuco", "09101", "CL-AR"),
+    ("Concepción", "08101", "CL-BI"), ("Chillán", "16101", "CL-NB"),
+    ("Antofagasta", "02101", "CL-AN"), ("Valparaíso", "05101", "CL-VS"),
+    ("Viña del Mar", "05109", "CL-VS"), ("Talcahuano", "08110", "CL-BI"),
+    ("Padre Las Casas", "09112", "CL-AR"), ("Puerto Montt", "10101", "CL-LL"),
+    ("Rancagua", "06101", "CL-LI"), ("Talca", "07101", "CL-ML"),
+    ("Arica", "15101", "CL-AP"), ("Iquique", "01101", "CL-TA"),
+    ("Copiapó", "03101", "CL-AT"), ("La Serena", "04101", "CL-CO"),
+    ("Coquimbo", "04102", "CL-CO"), ("Valdivia", "14101", "CL-LR"),
+    ("Osorno", "10301", "CL-LL"), ("Punta Arenas", "12101", "CL-MA"),
+    ("Coyhaique", "11101", "CL-AI"), ("Los Ángeles", "08301", "CL-BI"),
+    ("Calama", "02201", "CL-AN"), ("Quilpué", "05801", "CL-VS"),
+    ("Maipú", "13119", "CL-RM"), ("Puente Alto", "13201", "CL-RM"),
+    ("Las Condes", "13114", "CL-RM"), ("Providencia", "13123", "CL-RM"),
+    ("Ñuñoa", "13120", "CL-RM"), ("La Florida", "13110", "CL-RM"),
 ]
+# (title, tags, area, dimension)
 THEMES = [
-    ("Calidad del aire", ["aire", "contaminacion", "mp25", "salud"], "medio ambiente"),
-    ("Contaminación atmosférica", ["aire", "contaminacion", "emisiones"], "medio ambiente"),
-    ("Recolección de residuos", ["residuos", "reciclaje", "aseo"], "medio ambiente"),
-    ("Puntos limpios", ["reciclaje", "residuos", "economia-circular"], "medio ambiente"),
-    ("Red de ciclovías", ["bicicletas", "movilidad", "ciclovias"], "movilidad"),
-    ("Flujo vehicular", ["transito", "movilidad", "congestion"], "movilidad"),
-    ("Paraderos de transporte público", ["transporte", "movilidad", "buses"], "movilidad"),
-    ("Estacionamientos", ["estacionamiento", "movilidad"], "movilidad"),
-    ("Luminarias públicas", ["alumbrado", "seguridad", "energia"], "seguridad"),
-    ("Cámaras de televigilancia", ["seguridad", "videovigilancia"], "seguridad"),
-    ("Delitos de mayor connotación social", ["seguridad", "delitos"], "seguridad"),
-    ("Listas de espera en salud", ["salud", "listas-de-espera"], "salud"),
-    ("Centros de salud familiar", ["salud", "cesfam", "atencion-primaria"], "salud"),
-    ("Áreas verdes", ["areas-verdes", "espacios-publicos", "urbanismo"], "urbanismo"),
-    ("Permisos de edificación", ["urbanismo", "vivienda", "permisos"], "urbanismo"),
-    ("Campamentos", ["vivienda", "campamentos"], "urbanismo"),
-    ("Patentes comerciales", ["emprendimiento", "comercio", "patentes"], "economía"),
-    ("Llegadas de turistas", ["turismo", "economia"], "economía"),
-    ("Presupuesto municipal", ["transparencia", "presupuesto", "gobierno"], "gobierno"),
-    ("Solicitudes ciudadanas", ["participacion", "gobierno", "reclamos"], "gobierno"),
+    ("Calidad del aire", ["aire", "contaminacion", "mp25", "salud"], "medio ambiente", "medio-ambiente"),
+    ("Contaminación atmosférica", ["aire", "contaminacion", "emisiones"], "medio ambiente", "medio-ambiente"),
+    ("Recolección de residuos", ["residuos", "reciclaje", "aseo"], "medio ambiente", "medio-ambiente"),
+    ("Puntos limpios", ["reciclaje", "residuos", "economia-circular"], "medio ambiente", "medio-ambiente"),
+    ("Red de ciclovías", ["bicicletas", "movilidad", "ciclovias"], "movilidad", "movilidad"),
+    ("Flujo vehicular", ["transito", "movilidad", "congestion"], "movilidad", "movilidad"),
+    ("Paraderos de transporte público", ["transporte", "movilidad", "buses"], "movilidad", "movilidad"),
+    ("Estacionamientos", ["estacionamiento", "movilidad"], "movilidad", "movilidad"),
+    ("Luminarias públicas", ["alumbrado", "seguridad", "energia"], "seguridad", "seguridad"),
+    ("Cámaras de televigilancia", ["seguridad", "videovigilancia"], "seguridad", "seguridad"),
+    ("Delitos de mayor connotación social", ["seguridad", "delitos"], "seguridad", "seguridad"),
+    ("Listas de espera en salud", ["salud", "listas-de-espera"], "salud", "salud"),
+    ("Centros de salud familiar", ["salud", "cesfam", "atencion-primaria"], "salud", "salud"),
+    ("Áreas verdes", ["areas-verdes", "espacios-publicos", "urbanismo"], "urbanismo", "planificacion-urbana"),
+    ("Permisos de edificación", ["urbanismo", "vivienda", "permisos"], "urbanismo", "planificacion-urbana"),
+    ("Campamentos", ["vivienda", "campamentos"], "urbanismo", "planificacion-urbana"),
+    ("Patentes comerciales", ["emprendimiento", "comercio", "patentes"], "economía", "fomento-productivo"),
+    ("Llegadas de turistas", ["turismo", "economia"], "economía", "fomento-productivo"),
+    ("Presupuesto municipal", ["transparencia", "presupuesto", "gobierno"], "gobierno", "gobierno"),
+    ("Solicitudes ciudadanas", ["participacion", "gobierno", "reclamos"], "gobierno", "gobierno"),
 ]
+FREQUENCY_CODES = ["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "ANNUAL", "IRREG"]
 PERIODS = ["2019", "2020", "2021", "2022", "2023", "2024", "2025", "histórico", "en tiempo real"]
 SENTENCES = [
     "Datos publicados por la municipalidad con frecuencia {freq}.",
@@ -55,16 +68,21 @@ def organization_names(count: int) -> list[tuple[str, str]]:
     """``(name, title)`` of the benchmark's municipalities."""
     out = []
     for i in range(count):
-        comuna = COMUNAS[i % len(COMUNAS)]
+        comuna = COMUNAS[i % len(COMUNAS)][0]
         suffix = "" if i < len(COMUNAS) else f" {i // len(COMUNAS) + 1}"
         out.append((f"bench-muni-{i:02d}", f"Municipalidad de {comuna}{suffix}"))
     return out
 
 
+def _place(org_title: str) -> tuple[str, str, str]:
+    name = org_title.replace("Municipalidad de ", "").rstrip("0123456789 ")
+    return next((c for c in COMUNAS if c[0] == name), COMUNAS[0])
+
+
 def dataset(index: int, rng: random.Random, organizations: list[dict[str, Any]]) -> dict[str, Any]:
-    theme, tags, area = THEMES[rng.randrange(len(THEMES))]
+    theme, tags, area, dimension = THEMES[rng.randrange(len(THEMES))]
     org = organizations[rng.randrange(len(organizations))]
-    comuna = org["title"].replace("Municipalidad de ", "")
+    comuna, cut, region = _place(org["title"])
     period = rng.choice(PERIODS)
     notes = " ".join(
         rng.choice(SENTENCES).format(freq=rng.choice(FREQUENCIES), comuna=comuna)
@@ -87,6 +105,11 @@ def dataset(index: int, rng: random.Random, organizations: list[dict[str, Any]])
         "notes": notes,
         "owner_org": org["id"],
         "license_id": rng.choice(LICENSES),
+        "dimension": [dimension],
+        "region": [region],
+        "comuna": [cut],
+        "frequency": rng.choice(FREQUENCY_CODES),
+        "personal_data": "none",
         "tags": [{"name": t} for t in sorted(set(tags + extra_tags))],
         "resources": resources,
     }
@@ -94,7 +117,7 @@ def dataset(index: int, rng: random.Random, organizations: list[dict[str, Any]])
 
 def query_mix(rng: random.Random, organizations: list[str], count: int) -> list[dict[str, Any]]:
     """package_search parameters: free text, filters, five facets, sorts, paging."""
-    facets = '["organization", "tags", "res_format", "license_id", "groups"]'
+    facets = '["organization", "tags", "res_format", "dimension", "region"]'
     words = ["aire", "residuos", "bicicletas", "contaminacion", "transito", "salud",
              "datos", "municipalidad", "sensores", "presupuesto", "temuco", "reciclaje",
              "calidad del aire", "listas de espera", "\"puntos limpios\"", "luminarias"]
@@ -111,7 +134,7 @@ def query_mix(rng: random.Random, organizations: list[str], count: int) -> list[
         if kind == 2:
             params["fq"] = f"res_format:{rng.choice(['CSV', 'JSON', 'GeoJSON'])}"
         if kind == 4:
-            params["fq"] = f"tags:{rng.choice(['movilidad', 'salud', 'residuos', 'seguridad'])}"
+            params["fq"] = f"dimension:{rng.choice(['movilidad', 'salud', 'medio-ambiente', 'seguridad'])}"
         params["sort"] = rng.choice(sorts)
         params["start"] = rng.choice([0, 0, 0, 20, 40, 100])
         mix.append(params)

@@ -269,41 +269,60 @@ class PostgresSearchConnection:
     def _facets(
         self, requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
     ) -> Any:
-        """One statement counting every requested facet over the whole result."""
+        """One statement, one pass over the matches, counting every facet.
+
+        Each matching row yields (facet position, value) pairs through a lateral
+        union of its ``fields`` arrays (deduplicated at index time, so a dataset
+        counts once per value, as in Solr); a window keeps each facet's top N.
+        """
         if not requests:
             return None
-        matched = sa.select(TABLE.c.fields).where(where).cte("matched")
-        selects = []
-        for position, request in enumerate(requests):
-            values = (
-                sa.select(
-                    sa.func.jsonb_array_elements_text(
-                        matched.c.fields[request.field]
-                    ).column_valued("value")
-                )
-                .distinct()
-                .lateral(f"v{position}")
-            )
-            facet = (
+        pairs = sa.union_all(
+            *(
                 sa.select(
                     sa.literal(position).label("position"),
-                    values.c.value.label("value"),
-                    sa.func.count().label("n"),
-                )
-                .select_from(matched.join(values, sa.true()))
-                .group_by(values.c.value)
-                .having(sa.func.count() >= max(request.mincount, 1))
-                .order_by(
-                    *(
-                        [values.c.value.asc()]
-                        if request.sort == "index"
-                        else [sa.desc("n"), values.c.value.asc()]
-                    )
-                )
-                .limit(request.limit)
+                    TABLE.c.fields[request.field].label("values"),
+                ).correlate(TABLE)
+                for position, request in enumerate(requests)
             )
-            selects.append(sa.select(facet.subquery()))
-        return sa.union_all(*selects) if len(selects) > 1 else selects[0]
+        ).lateral("facet")
+        value = sa.func.jsonb_array_elements_text(pairs.c["values"]).column_valued("value")
+        count = sa.func.count()
+        by_index = [p for p, r in enumerate(requests) if r.sort == "index"]
+        rank = sa.func.row_number().over(
+            partition_by=pairs.c.position,
+            order_by=[
+                sa.case((pairs.c.position.in_(by_index), value), else_=None).asc(),
+                count.desc(),
+                value.asc(),
+            ],
+        )
+        mincount = sa.case(
+            *((pairs.c.position == p, max(r.mincount, 1)) for p, r in enumerate(requests)),
+            else_=1,
+        )
+        counted = (
+            sa.select(
+                pairs.c.position, value.label("value"), count.label("n"), rank.label("rank")
+            )
+            .select_from(TABLE.join(pairs, sa.true()))
+            .where(where)
+            .group_by(pairs.c.position, value)
+            .having(count >= mincount)
+            .subquery("counted")
+        )
+        limit = sa.case(
+            *(
+                (counted.c.position == p, r.limit if r.limit is not None else 2**31 - 1)
+                for p, r in enumerate(requests)
+            ),
+            else_=0,
+        )
+        return (
+            sa.select(counted.c.position, counted.c.value, counted.c.n)
+            .where(counted.c.rank <= limit)
+            .order_by(counted.c.position, counted.c.rank)
+        )
 
 
 def _row_values(row: dict[str, Any]) -> dict[str, Any]:

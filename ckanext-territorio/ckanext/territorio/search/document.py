@@ -145,7 +145,8 @@ def build_row(doc: dict[str, Any], geom_field: str = "spatial_geom") -> dict[str
             for text in values:
                 field_vector.add(text, lexeme_prefix=prefix)
         elif field in stored:
-            exact[field] = values
+            # Deduplicated: facets count a dataset once per value, as Solr does.
+            exact[field] = list(dict.fromkeys(values))
 
     title = str(doc.get("title") or "")
     return {
