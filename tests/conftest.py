@@ -1,9 +1,8 @@
 """Shared fixtures: CKAN's pytest plugin plus our migrations."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins as plugins
+import pytest
 from ckan import model
 
 PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")

@@ -1,16 +1,16 @@
 """Stock CKAN code paths on the PostgreSQL backend: pages, CLI, statement count, switch."""
 from __future__ import annotations
 
-import pysolr
-import pytest
-import sqlalchemy as sa
-
 import ckan.lib.search as search
 import ckan.lib.search.common as common
 import ckan.plugins.toolkit as tk
+import pysolr
+import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+
 from ckanext.territorio.search.connection import PostgresSearchConnection
 
 # The engine is exercised with CKAN's stock dataset schema: these tests are

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from ckan.lib.search.common import SearchQueryError
+
 from ckanext.territorio.search import datemath
 
 NOW = datetime.datetime(2026, 11, 24, 15, 30, 45, tzinfo=datetime.timezone.utc)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ckan.lib.search.common import SearchQueryError
+
 from ckanext.territorio.search import lucene
 from ckanext.territorio.search.connection import TABLE
 

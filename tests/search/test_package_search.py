@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import ckan.logic as logic
+import pytest
 from ckan.lib.search import SearchQueryError
 from ckan.tests import factories
 from ckan.tests.helpers import call_action

@@ -18,6 +18,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as ET
 import pytest
 from ckan.lib.search import SUPPORTED_SCHEMA_VERSIONS
+
 from ckanext.territorio.search import analysis
 
 _SOLR_DIR = Path(__file__).resolve().parents[2] / "deploy" / "solr"

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
-
-import ckan.plugins.toolkit as tk
 
 
 class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]

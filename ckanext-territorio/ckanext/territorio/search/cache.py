@@ -14,10 +14,9 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
+from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 from sqlalchemy.dialects import postgresql
-
-from ckan.lib.redis import connect_to_redis
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
+from ckan import model
+from ckan.lib.search.common import SearchError, SearchQueryError
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
-
-from ckan import model
-from ckan.lib.search.common import SearchError, SearchQueryError
 
 from .. import config
 from ..model.search_doc import SearchDoc
@@ -90,7 +90,7 @@ class PostgresSearchConnection:
         if not rows:
             return ""
         statement = pg_insert(TABLE).values([_row_values(row) for row in rows])
-        updated = {
+        updated: dict[str, Any] = {
             column.name: statement.excluded[column.name]
             for column in TABLE.columns
             if column.name != "index_id"

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime
-
-from dateutil.parser import ParserError, isoparse
-from dateutil.relativedelta import relativedelta
+from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
+from dateutil.parser import ParserError, isoparse
+from dateutil.relativedelta import relativedelta
 
 _UNITS = {
     "YEAR": "years", "YEARS": "years",
@@ -23,7 +23,7 @@ _ROUNDING = ["years", "months", "days", "hours", "minutes", "seconds", "microsec
 
 def _round(value: datetime.datetime, unit: str) -> datetime.datetime:
     keep = _ROUNDING.index(unit)
-    reset = {
+    reset: dict[str, Any] = {
         "month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0
     }
     names = ["month", "day", "hour", "minute", "second", "microsecond"]

@@ -6,13 +6,13 @@ import json
 import logging
 import re
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import shapely
 import shapely.geometry
 import shapely.wkt
-from dateutil.parser import ParserError
-from dateutil.parser import isoparse
+from dateutil.parser import ParserError, isoparse
 
 from . import analysis, fields
 

@@ -10,20 +10,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from typing import Any, Optional
+from typing import Any, Union
 
 import sqlalchemy as sa
+from ckan.lib.search.common import SearchQueryError
 from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSQUERY
 
-from ckan.lib.search.common import SearchQueryError
-
 from . import analysis, datemath, document, fields
 from .fields import Kind
 
-Clause = Optional[sa.ColumnElement[bool]]
+Clause = Union[sa.ColumnElement[bool], None]
 
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 _ESCAPE_RE = re.compile(r"\\(.)")
@@ -119,7 +118,7 @@ class Translator:
 
     # -- tree walk ------------------------------------------------------------
 
-    def _node(self, node: tree.Item, state: "_State") -> Clause:
+    def _node(self, node: tree.Item, state: _State) -> Clause:
         for unsupported, what in _UNSUPPORTED.items():
             if isinstance(node, unsupported):
                 raise SearchQueryError(
@@ -148,18 +147,18 @@ class Translator:
             return self._leaf(_Leaf(state.field, unescape(node.value), False), state)
         raise SearchQueryError(f"Elemento de consulta no admitido: {node}")
 
-    def _boolean_group(self, node: tree.BaseOperation, state: "_State") -> Clause:
+    def _boolean_group(self, node: tree.BaseOperation, state: _State) -> Clause:
         """AND, and implicit operators (``q.op``, AND unless told otherwise)."""
         children = [self._node(c, state) for c in node.children]
         if isinstance(node, tree.UnknownOperation) and state.or_default:
             required = [
                 clause
-                for child, clause in zip(node.children, children)
+                for child, clause in zip(node.children, children, strict=False)
                 if isinstance(child, (tree.Plus, tree.Prohibit, tree.Not))
             ]
             optional = [
                 clause
-                for child, clause in zip(node.children, children)
+                for child, clause in zip(node.children, children, strict=False)
                 if not isinstance(child, (tree.Plus, tree.Prohibit, tree.Not))
             ]
             # Lucene: with required clauses present, optional ones only score.
@@ -168,7 +167,7 @@ class Translator:
             return _combine(sa.or_, optional)
         return _combine(sa.and_, children)
 
-    def _min_match(self, node: tree.UnknownOperation, state: "_State", mm: str) -> Clause:
+    def _min_match(self, node: tree.UnknownOperation, state: _State, mm: str) -> Clause:
         required: list[Clause] = []
         optional: list[sa.ColumnElement[bool]] = []
         for child in node.children:
@@ -195,7 +194,7 @@ class Translator:
 
     # -- leaves ---------------------------------------------------------------
 
-    def _leaf(self, leaf: _Leaf, state: "_State") -> Clause:
+    def _leaf(self, leaf: _Leaf, state: _State) -> Clause:
         field = leaf.field
         if field == "*" and leaf.value == "*":
             return sa.true()
@@ -212,17 +211,14 @@ class Translator:
             return self._date_compare(field, "=", moment)
         return self._exact(leaf)
 
-    def _text(self, leaf: _Leaf, state: "_State") -> Clause:
+    def _text(self, leaf: _Leaf, state: _State) -> Clause:
         prefix_match = not leaf.phrase and leaf.value.endswith("*")
         body = leaf.value[:-1] if prefix_match else leaf.value
         if not leaf.phrase and ("*" in body or "?" in body):
             raise SearchQueryError(
                 f"Comodín no admitido en texto: {leaf.value!r}; use solo un * final (p. ej. contam*)."
             )
-        if prefix_match:
-            terms = analysis.tokens(body)
-        else:
-            terms = analysis.analyze(body)
+        terms = analysis.tokens(body) if prefix_match else analysis.analyze(body)
         if not terms:
             return None
         unfielded = leaf.field == "text"
@@ -330,10 +326,10 @@ class _State:
     negative: bool = False
     or_default: bool = False
 
-    def with_field(self, field: str) -> "_State":
+    def with_field(self, field: str) -> _State:
         return dataclasses.replace(self, field=field)
 
-    def negated(self) -> "_State":
+    def negated(self) -> _State:
         return dataclasses.replace(self, negative=not self.negative)
 
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pyparsing as pp
-
 from ckan.lib.search.common import SearchQueryError
 
 _NUMBER = pp.pyparsing_common.number

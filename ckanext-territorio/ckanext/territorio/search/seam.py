@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import ckan.lib.search as search
 import ckan.lib.search.common as common
