@@ -62,6 +62,23 @@ class TestPages:
         assert "Bicicletas públicas" in html
         assert "Recolección de residuos" not in html
 
+    def test_group_page_lists_its_datasets(self, app, catalogue):
+        group = factories.Group(name="reciclaje-urbano", title="Reciclaje urbano")
+        admin = factories.Sysadmin()
+        call_action(
+            "member_create",
+            context={"user": admin["name"]},
+            id=group["id"],
+            object="residuos-03",
+            object_type="package",
+            capacity="public",
+        )
+        html = app.get(tk.url_for("group.read", id="reciclaje-urbano")).get_data(as_text=True)
+        assert "Recolección de residuos sector 3" in html
+        assert "Recolección de residuos sector 4" not in html
+        result = call_action("package_search", fq="groups:reciclaje-urbano")
+        assert [d["name"] for d in result["results"]] == ["residuos-03"]
+
     def test_bad_query_on_the_page_is_a_400_with_the_reason(self, app, catalogue):
         page = app.get(tk.url_for("dataset.search", q="residuos~1"), status=400)
         assert "difusa" in page.get_data(as_text=True)

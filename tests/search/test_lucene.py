@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 from ckan.lib.search.common import SearchQueryError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ckanext.territorio.search import lucene
 from ckanext.territorio.search.connection import TABLE
@@ -36,3 +38,15 @@ def test_ckan_default_minimum_match(optional, needed):
 
 def test_stop_word_only_query_matches_everything():
     assert lucene.Translator(TABLE).translate("de la").where is None
+
+
+LUCENE_ALPHABET = 'abcñáé019 :*?"()[]{}+-!^~\\/&|AND OR NOT TO'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=LUCENE_ALPHABET, max_size=40))
+def test_any_query_translates_or_is_a_query_error(query):
+    try:
+        lucene.Translator(TABLE).translate(query)
+    except SearchQueryError:
+        pass

@@ -5,9 +5,11 @@ import json
 
 import ckan.logic as logic
 import pytest
-from ckan.lib.search import SearchQueryError
+from ckan.lib.search import SearchError, SearchQueryError
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # The engine is exercised with CKAN's stock dataset schema: these tests are
 # about CKAN's own search paths, independent of the territorial schema.
@@ -343,3 +345,22 @@ class TestErrors:
             )
         assert names(search(q="contaminacion")) == ["aire-temuco"]
         assert search(q="nuevo")["count"] == 0
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestHostileInput:
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(
+        q=st.text(alphabet='aire temuco:*?"()[]+-!~\\/ANDORNOT{}^ñ0', max_size=30),
+        fq=st.text(alphabet='tags:aire "[]TO*-+(){}!organization', max_size=30),
+    )
+    def test_any_query_answers_results_or_a_query_error(self, territory, q, fq):
+        try:
+            result = search(q=q, fq=fq)
+        except (SearchQueryError, logic.ValidationError):
+            return
+        except SearchError as error:
+            # CKAN's own refusal of local params (409); never a failed SQL statement.
+            assert "Error del buscador" not in str(error)
+            return
+        assert 0 <= result["count"] <= 4
