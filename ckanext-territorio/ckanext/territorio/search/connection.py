@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search.common import SearchError, SearchQueryError
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 
@@ -33,6 +33,8 @@ _RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 # ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
 _RANK_NORMALISATION = 1
 _VERSION_SEQUENCE = "territorio_search_doc_version_seq"
+# Position of the hit count among the summary statement's facet rows.
+_HITS = -1
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
 
 
@@ -41,8 +43,7 @@ class SearchPlan:
     """Statements for one search, and how to read their rows."""
 
     documents: Any
-    count: Any
-    facets: Any
+    summary: Any
     facet_fields: list[str]
     wanted: list[str]
     everything: bool
@@ -143,14 +144,16 @@ class PostgresSearchConnection:
         plan = self.plan(q, **kwargs)
         try:
             docs: list[dict[str, Any]] = []
-            hits = 0
             if plan.documents is not None:
                 rows = model.Session.execute(plan.documents).mappings().all()
                 docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
-                hits = rows[0]["total_hits"] if rows else 0
-            if plan.documents is None or (not docs and plan.start):
-                hits = int(model.Session.execute(plan.count).scalar_one())
-            facets = self._facet_counts(plan)
+            hits = 0
+            facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
+            for position, value, n in self._summary_rows(plan.summary):
+                if position == _HITS:
+                    hits = int(n)
+                else:
+                    facets[plan.facet_fields[position]].extend([value, n])
         except DBAPIError as error:
             model.Session.rollback()
             log.exception("Search failed for %r", kwargs)
@@ -189,7 +192,7 @@ class PostgresSearchConnection:
         ]
         if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
             columns.append(TABLE.c.doc)
-        columns += [score.label("score"), sa.func.count().over().label("total_hits")]
+        columns.append(score.label("score"))
         documents = (
             sa.select(*columns)
             .where(where)
@@ -200,8 +203,7 @@ class PostgresSearchConnection:
         requests = params.facet_requests(kwargs)
         return SearchPlan(
             documents=documents if rows else None,
-            count=sa.select(sa.func.count()).select_from(TABLE).where(where),
-            facets=self._facets(requests, where),
+            summary=self._summary(requests, where),
             facet_fields=[r.field for r in requests],
             wanted=wanted,
             everything=everything,
@@ -220,15 +222,8 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _facet_counts(self, plan: SearchPlan) -> dict[str, list[Any]]:
-        counts: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-        if plan.facets is None:
-            return counts
-        for position, value, n in self._facet_rows(plan.facets):
-            counts[plan.facet_fields[position]].extend([value, n])
-        return counts
-
-    def _facet_rows(self, statement: Any) -> list[list[Any]]:
+    def _summary_rows(self, statement: Any) -> list[list[Any]]:
+        """Hit count and facet counts, from the cache when the index is unchanged."""
         ttl = config.facet_cache_ttl()
         if ttl <= 0:
             return [list(r) for r in model.Session.execute(statement)]
@@ -266,36 +261,44 @@ class PostgresSearchConnection:
         order.append(TABLE.c.index_id.asc())
         return order
 
-    def _facets(
+    def _summary(
         self, requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
     ) -> Any:
-        """One statement, one pass over the matches, counting every facet.
+        """One statement, one pass over the matches: the hit count and every facet.
 
-        Each matching row yields (facet position, value) pairs through a lateral
-        union of its ``fields`` arrays (deduplicated at index time, so a dataset
-        counts once per value, as in Solr); a window keeps each facet's top N.
+        Each matching row yields (position, value) pairs through a lateral union
+        of its ``fields`` arrays (deduplicated at index time, so a dataset counts
+        once per value, as in Solr) plus one pair at position -1 that counts the
+        hits; a window keeps each facet's top N.
         """
         if not requests:
-            return None
-        pairs = sa.union_all(
-            *(
-                sa.select(
-                    sa.literal(position).label("position"),
-                    TABLE.c.fields[request.field].label("values"),
-                ).correlate(TABLE)
-                for position, request in enumerate(requests)
+            return sa.select(
+                sa.literal(_HITS), sa.null(), sa.func.count()
+            ).select_from(TABLE).where(where)
+        branches = [
+            sa.select(
+                sa.literal(_HITS).label("position"),
+                sa.cast(sa.literal('[""]'), JSONB).label("values"),
             )
-        ).lateral("facet")
+        ] + [
+            sa.select(
+                sa.literal(position).label("position"),
+                TABLE.c.fields[request.field].label("values"),
+            ).correlate(TABLE)
+            for position, request in enumerate(requests)
+        ]
+        pairs = sa.union_all(*branches).lateral("facet")
         value = sa.func.jsonb_array_elements_text(pairs.c["values"]).column_valued("value")
         count = sa.func.count()
         by_index = [p for p, r in enumerate(requests) if r.sort == "index"]
+        index_order = (
+            [sa.case((pairs.c.position.in_(by_index), value), else_=None).asc()]
+            if by_index
+            else []
+        )
         rank = sa.func.row_number().over(
             partition_by=pairs.c.position,
-            order_by=[
-                sa.case((pairs.c.position.in_(by_index), value), else_=None).asc(),
-                count.desc(),
-                value.asc(),
-            ],
+            order_by=[*index_order, count.desc(), value.asc()],
         )
         mincount = sa.case(
             *((pairs.c.position == p, max(r.mincount, 1)) for p, r in enumerate(requests)),
@@ -316,7 +319,7 @@ class PostgresSearchConnection:
                 (counted.c.position == p, r.limit if r.limit is not None else 2**31 - 1)
                 for p, r in enumerate(requests)
             ),
-            else_=0,
+            else_=1,
         )
         return (
             sa.select(counted.c.position, counted.c.value, counted.c.n)

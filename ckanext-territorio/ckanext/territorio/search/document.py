@@ -141,12 +141,15 @@ def build_row(doc: dict[str, Any], geom_field: str = "spatial_geom") -> dict[str
             for text in values:
                 search_vector.add(text, weight=fields.weight(field))
         if fields.kind(field) is fields.Kind.TEXT:
-            prefix = field_key(field) + "."
-            for text in values:
-                field_vector.add(text, lexeme_prefix=prefix)
-        elif field in stored:
+            if field not in fields.EXCLUSIVE_WEIGHTS:
+                prefix = field_key(field) + "."
+                for text in values:
+                    field_vector.add(text, lexeme_prefix=prefix)
+        elif field in stored and field not in fields.NOT_IN_FIELDS and field != geom_field:
             # Deduplicated: facets count a dataset once per value, as Solr does.
-            exact[field] = list(dict.fromkeys(values))
+            kept = [v for v in dict.fromkeys(values) if len(v) <= fields.MAX_EXACT_VALUE]
+            if kept:
+                exact[field] = kept
 
     title = str(doc.get("title") or "")
     return {

@@ -32,6 +32,23 @@ DATE_COLUMNS = frozenset({"metadata_created", "metadata_modified"})
 # Stored in their own columns and never part of ``doc``/``fields``.
 BLOBS = frozenset({"data_dict", "validated_data_dict"})
 
+# Exact values kept out of the ``fields`` jsonb, which every broad search and
+# facet count reads: fields answered by real columns, Solr's sort-only copy
+# of the title, and extents (filtered through the geometry column).
+NOT_IN_FIELDS = frozenset(
+    {
+        "id", "index_id", "site_id", "name", "metadata_created", "metadata_modified",
+        "permission_labels", "title_string", "spatial", "spatial_geom",
+    }
+)
+# Longer exact values are stored (``fl``) but not filterable: nobody filters
+# on a whole paragraph, and they would slow every facet count.
+MAX_EXACT_VALUE = 256
+
+# Text fields whose weight is theirs alone, so ``title:x`` / ``notes:x`` are
+# answered by ``search_vector`` with a weight label instead of ``field_vector``.
+EXCLUSIVE_WEIGHTS: dict[str, str] = {"title": "A", "notes": "C"}
+
 # Text fields searched as a whole by unfielded queries, with their weight (A
 # highest): Solr's ``qf = name^4 title^4 tags^2 groups^2 text``.
 WEIGHTS: dict[str, str] = {

@@ -221,11 +221,15 @@ class Translator:
         terms = analysis.tokens(body) if prefix_match else analysis.analyze(body)
         if not terms:
             return None
-        unfielded = leaf.field == "text"
+        weight = fields.EXCLUSIVE_WEIGHTS.get(leaf.field, "")
+        unfielded = leaf.field == "text" or bool(weight)
         lexeme_prefix = "" if unfielded else document.field_key(leaf.field) + "."
         rendered = [f"'{lexeme_prefix}{t}'" for t in terms]
         if prefix_match:
             rendered[-1] += ":*"
+        if weight:
+            # title and notes are the only A and C lexemes of search_vector.
+            rendered = [r + weight if r.endswith(":*") else f"{r}:{weight}" for r in rendered]
         tsquery = " <-> ".join(rendered)
         if not state.negative:
             plain = [f"'{t}'" for t in terms]
@@ -255,7 +259,7 @@ class Translator:
             return self.table.c[field].isnot(None)
         if field == self.geom_field:
             return self.table.c.geom.isnot(None)
-        if fields.kind(field) is Kind.TEXT:
+        if fields.kind(field) is Kind.TEXT or field in fields.NOT_IN_FIELDS:
             return self.table.c.doc.has_key(field)
         return self.table.c.fields.has_key(field)
 

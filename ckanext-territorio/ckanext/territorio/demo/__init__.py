@@ -1,0 +1,15 @@
+"""Demo organizations and datasets for a freshly installed portal (make up)."""
+from __future__ import annotations
+
+from .catalog import DEFAULT_CATALOG, DemoCatalog, DemoCatalogError, load_catalog
+from .loader import Change, Outcome, territorio_demo_load
+
+__all__ = [
+    "DEFAULT_CATALOG",
+    "Change",
+    "DemoCatalog",
+    "DemoCatalogError",
+    "Outcome",
+    "load_catalog",
+    "territorio_demo_load",
+]
