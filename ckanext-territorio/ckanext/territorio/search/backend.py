@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import config
 from . import seam
-from .connection import PostgresSearchConnection
+from .connection import PostgresSearchConnection, watch_session
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def configure(ckan_config: Any) -> None:
         seam.restore()
         return
     seam.install(make_connection, check_schema_version)
+    watch_session()
     if ckan_config.get("ckanext.spatial.search_backend") not in (None, SPATIAL_BACKEND):
         log.warning(
             "ckanext.spatial.search_backend=%s is not supported by the PostgreSQL "

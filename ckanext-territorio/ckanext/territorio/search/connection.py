@@ -33,6 +33,9 @@ _RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 # ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
 _RANK_NORMALISATION = 1
 _VERSION_SEQUENCE = "territorio_search_doc_version_seq"
+# Documents written per INSERT when CKAN defers commits (index rebuilds).
+_BATCH = 250
+_pending: list[dict[str, Any]] = []
 # Position of the hit count among the summary statement's facet rows.
 _HITS = -1
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
@@ -86,22 +89,16 @@ class PostgresSearchConnection:
     # -- writes ---------------------------------------------------------------
 
     def add(self, docs: list[dict[str, Any]], commit: bool | None = None, **_: Any) -> str:
-        """Insert or replace documents (``commit`` is CKAN's transaction's job)."""
+        """Insert or replace documents in CKAN's current transaction.
+
+        With ``commit=False`` (``search-index rebuild`` defers commits) rows are
+        buffered and written in batches; the buffer is flushed before the
+        session commits, before any search or delete, and every few hundred rows.
+        """
         rows = [document.build_row(doc, self.geom_field) for doc in docs]
-        if not rows:
-            return ""
-        statement = pg_insert(TABLE).values([_row_values(row) for row in rows])
-        updated: dict[str, Any] = {
-            column.name: statement.excluded[column.name]
-            for column in TABLE.columns
-            if column.name != "index_id"
-        }
-        updated["indexed_at"] = sa.func.now()
-        updated["version"] = sa.func.nextval(_VERSION_SEQUENCE)
-        statement = statement.on_conflict_do_update(
-            index_elements=[TABLE.c.index_id], set_=updated
-        )
-        model.Session.execute(statement)
+        _pending.extend(rows)
+        if commit is not False or len(_pending) >= _BATCH:
+            flush_pending()
         return ""
 
     def delete(
@@ -114,6 +111,7 @@ class PostgresSearchConnection:
         """Delete by unique key (``index_id``) or by query."""
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
+        flush_pending()
         statement = sa.delete(TABLE)
         if id is not None:
             ids = id if isinstance(id, list) else [id]
@@ -127,6 +125,7 @@ class PostgresSearchConnection:
 
     def commit(self, **_: Any) -> str:
         """Make pending index changes visible, as a Solr commit does."""
+        flush_pending()
         model.Session.commit()
         return ""
 
@@ -142,6 +141,7 @@ class PostgresSearchConnection:
     def search(self, q: str | None = None, **kwargs: Any) -> Results:
         """Run a Solr-style search: q, fq, sort, rows, start, fl, facets."""
         plan = self.plan(q, **kwargs)
+        flush_pending()
         try:
             docs: list[dict[str, Any]] = []
             if plan.documents is not None:
@@ -326,6 +326,38 @@ class PostgresSearchConnection:
             .where(counted.c.rank <= limit)
             .order_by(counted.c.position, counted.c.rank)
         )
+
+
+def flush_pending(*_: Any) -> None:
+    """Write buffered documents (also runs before CKAN's session commits)."""
+    if not _pending:
+        return
+    # Last write wins when a batch holds the same document twice.
+    rows = list({row["index_id"]: row for row in _pending}.values())
+    _pending.clear()
+    statement = pg_insert(TABLE).values([_row_values(row) for row in rows])
+    updated: dict[str, Any] = {
+        column.name: statement.excluded[column.name]
+        for column in TABLE.columns
+        if column.name != "index_id"
+    }
+    updated["indexed_at"] = sa.func.now()
+    updated["version"] = sa.func.nextval(_VERSION_SEQUENCE)
+    statement = statement.on_conflict_do_update(
+        index_elements=[TABLE.c.index_id], set_=updated
+    )
+    model.Session.execute(statement)
+
+
+def _discard_pending(*_: Any) -> None:
+    _pending.clear()
+
+
+def watch_session() -> None:
+    """Flush buffered documents with, and drop them on rollback of, CKAN's session."""
+    if not sa.event.contains(model.Session, "before_commit", flush_pending):
+        sa.event.listen(model.Session, "before_commit", flush_pending)
+        sa.event.listen(model.Session, "after_rollback", _discard_pending)
 
 
 def _row_values(row: dict[str, Any]) -> dict[str, Any]:
