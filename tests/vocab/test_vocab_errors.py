@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from ckanext.territorio.vocab import (
     VocabError,
     default_schemas_dir,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from ckanext.territorio.vocab import Framework, framework, subdimension_dimension
 
 SEVEN_DIMENSIONS = [
