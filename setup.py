@@ -19,6 +19,7 @@ setup(
             "migration/territorio/*.mako",
             "migration/territorio/versions/*.py",
             "search/*.txt",
+            "demo/*.yaml",
             "templates/**/*",
             "assets/**/*",
             "i18n/**/*",
@@ -27,6 +28,9 @@ setup(
     entry_points={
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "territorio_dcat_ap = ckanext.territorio.dcat.profile:TerritorioDCATAPProfile",
         ],
     },
 )

@@ -36,7 +36,7 @@ def schemas_dir() -> Path:
 
 def framework_uri() -> str:
     """Base URI of the framework's SKOS concepts, without a trailing slash."""
-    value = tk.config.get(FRAMEWORK_URI) or tk.config["ckan.site_url"].rstrip("/") + "/framework"
+    value = tk.config[FRAMEWORK_URI] or tk.config["ckan.site_url"].rstrip("/") + "/framework"
     return value.rstrip("/")
 
 

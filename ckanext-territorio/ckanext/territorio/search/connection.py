@@ -288,7 +288,12 @@ class PostgresSearchConnection:
             for position, request in enumerate(requests)
         ]
         pairs = sa.union_all(*branches).lateral("facet")
-        value = sa.func.jsonb_array_elements_text(pairs.c["values"]).column_valued("value")
+        elements = (
+            sa.func.jsonb_array_elements_text(pairs.c["values"])
+            .table_valued("value")
+            .lateral("element")
+        )
+        value = elements.c.value
         count = sa.func.count()
         by_index = [p for p, r in enumerate(requests) if r.sort == "index"]
         index_order = (
@@ -308,7 +313,7 @@ class PostgresSearchConnection:
             sa.select(
                 pairs.c.position, value.label("value"), count.label("n"), rank.label("rank")
             )
-            .select_from(TABLE.join(pairs, sa.true()))
+            .select_from(TABLE.join(pairs, sa.true()).join(elements, sa.true()))
             .where(where)
             .group_by(pairs.c.position, value)
             .having(count >= mincount)

@@ -1,0 +1,230 @@
+"""DCAT-AP 3 profile with the portal's framework and territories.
+
+graph_from_dataset and parse_dataset are mirror images:
+
+- dimension, subdimension → dcat:theme, concepts of the framework scheme
+- region, comuna          → dct:spatial, one dct:Location concept each
+- frequency               → dct:accrualPeriodicity, EU frequency authority URI
+- personal_data           → dpv:hasData dpv:NonPersonalData / AnonymisedData / PersonalData
+  (W3C Data Privacy Vocabulary)
+- contact_name/_email, temporal_start/_end and spatial (GeoJSON) are DCAT-AP 3's own
+  mapping (dcat:contactPoint as vcard, dct:temporal, dct:spatial with locn:geometry).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckanext.dcat.profiles import DCAT, DCT, EuropeanDCATAP3Profile
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .. import vocabularies
+from ..fields import decode_list
+from ..vocab import Framework
+from .skos import SCHEME_TITLE, TERRITORIES_TITLE, add_labels
+from .uris import FrameworkURIs
+
+THEME_FIELDS = ("dimension", "subdimension")
+PLACE_FIELDS = ("region", "comuna")
+
+DPV = Namespace("https://w3id.org/dpv#")
+PERSONAL_DATA = {
+    "none": DPV.NonPersonalData,
+    "anonymized": DPV.AnonymisedData,
+    "personal": DPV.PersonalData,
+}
+
+
+class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
+    """``territorio_dcat_ap``: euro_dcat_ap_3 (with its scheming support) plus our fields."""
+
+    # --- CKAN → RDF ---------------------------------------------------------------------
+
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        super().graph_from_dataset(dataset_dict, dataset_ref)
+        fw = vocabularies.current()
+        uris = FrameworkURIs()
+        self._graph_themes(dataset_dict, dataset_ref, fw, uris)
+        self._graph_places(dataset_dict, dataset_ref, fw, uris)
+        self._graph_frequency(dataset_dict, dataset_ref)
+        self._graph_personal_data(dataset_dict, dataset_ref)
+
+    def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: URIRef) -> None:
+        super().graph_from_catalog(catalog_dict, catalog_ref)
+        uris = FrameworkURIs()
+        for uri, title in (
+            (uris.scheme, SCHEME_TITLE),
+            (uris.territories_scheme, TERRITORIES_TITLE),
+        ):
+            scheme = URIRef(uri)
+            self.g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
+            self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            add_labels(self.g, scheme, DCT.title, title)
+
+    def _values(self, dataset_dict: dict[str, Any], field: str) -> list[str]:
+        return decode_list(self._get_dataset_value(dataset_dict, field))
+
+    def _graph_themes(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
+    ) -> None:
+        scheme = URIRef(uris.scheme)
+        for slug in self._values(dataset_dict, "dimension"):
+            dimension = fw.dimension_by_slug.get(slug)
+            if dimension is None:
+                continue
+            concept = self._concept(dataset_ref, DCAT.theme, uris.dimension(slug), scheme)
+            add_labels(self.g, concept, SKOS.prefLabel, dimension.label)
+        for slug in self._values(dataset_dict, "subdimension"):
+            sub = fw.subdimension_by_slug.get(slug)
+            if sub is None:
+                continue
+            concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(slug), scheme)
+            add_labels(self.g, concept, SKOS.prefLabel, sub.label)
+            self.g.add((concept, SKOS.broader, URIRef(uris.dimension(sub.dimension))))
+
+    def _graph_places(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
+    ) -> None:
+        scheme = URIRef(uris.territories_scheme)
+        for code in self._values(dataset_dict, "region"):
+            region = fw.region_by_iso.get(code)
+            if region is None and code != fw.national.code:
+                continue
+            place = self._concept(dataset_ref, DCT.spatial, uris.region(code), scheme)
+            self.g.add((place, RDF.type, DCT.Location))
+            name = region.name if region else fw.national.name
+            self.g.add((place, SKOS.prefLabel, Literal(name, lang="es")))
+        for cut in self._values(dataset_dict, "comuna"):
+            comuna = fw.comuna_by_cut.get(cut)
+            if comuna is None:
+                continue
+            place = self._concept(dataset_ref, DCT.spatial, uris.comuna(cut), scheme)
+            self.g.add((place, RDF.type, DCT.Location))
+            self.g.add((place, SKOS.prefLabel, Literal(comuna.name, lang="es")))
+            self.g.add((place, SKOS.broader, URIRef(uris.region(comuna.region))))
+
+    def _concept(self, subject: URIRef, predicate: URIRef, uri: str, scheme: URIRef) -> URIRef:
+        concept = URIRef(uri)
+        self.g.add((subject, predicate, concept))
+        self.g.add((concept, RDF.type, SKOS.Concept))
+        self.g.add((concept, SKOS.inScheme, scheme))
+        return concept
+
+    def _graph_frequency(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        value = self._get_dataset_value(dataset_dict, "frequency")
+        table = vocabularies.frequency_table()
+        code = table.code_of(str(value)) if value else None
+        if code is None:
+            return
+        # DCAT-AP wants the authority's concept, not the bare code the base profile wrote
+        self.g.remove((dataset_ref, DCT.accrualPeriodicity, None))
+        frequency = URIRef(table.uri(code))
+        self.g.add((dataset_ref, DCT.accrualPeriodicity, frequency))
+        self.g.add((frequency, RDF.type, DCT.Frequency))
+
+    def _graph_personal_data(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        concept = PERSONAL_DATA.get(str(self._get_dataset_value(dataset_dict, "personal_data")))
+        if concept is not None:
+            self.g.bind("dpv", DPV)
+            self.g.add((dataset_ref, DPV.hasData, concept))
+
+    # --- RDF → CKAN ---------------------------------------------------------------------
+
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
+        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        fw = vocabularies.current()
+        uris = FrameworkURIs()
+        self._parse_themes(dataset_dict, dataset_ref, fw, uris)
+        self._parse_places(dataset_dict, dataset_ref, fw, uris)
+        self._parse_frequency(dataset_dict)
+        self._parse_personal_data(dataset_dict, dataset_ref)
+        if not self._schema_field("contact"):
+            # the scheming profile adds it; our schemas keep contact_name/contact_email
+            dataset_dict.pop("contact", None)
+        return dataset_dict
+
+    def _parse_themes(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
+    ) -> None:
+        found: dict[str, set[str]] = {field: set() for field in THEME_FIELDS}
+        others: list[str] = []
+        for theme in self.g.objects(dataset_ref, DCAT.theme):
+            concept = uris.parse(str(theme)) if isinstance(theme, URIRef) else None
+            if concept is not None and concept.kind in found:
+                found[concept.kind].add(concept.value)
+            else:
+                others.append(str(theme))
+        self._replace_extra(dataset_dict, "theme", json.dumps(sorted(others)) if others else None)
+        order = {
+            "dimension": [d.slug for d in fw.dimensions],
+            "subdimension": [s.slug for s in fw.subdimensions],
+        }
+        for field in THEME_FIELDS:
+            self._set_list(dataset_dict, field, _in_order(found[field], order[field]))
+
+    def _parse_places(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
+    ) -> None:
+        found: dict[str, set[str]] = {field: set() for field in PLACE_FIELDS}
+        other_uri = other_text = None
+        for place in self.g.objects(dataset_ref, DCT.spatial):
+            concept = uris.parse(str(place)) if isinstance(place, URIRef) else None
+            if concept is not None and concept.kind in found:
+                found[concept.kind].add(concept.value)
+                continue
+            if isinstance(place, URIRef):
+                other_uri = str(place)
+            elif isinstance(place, Literal):
+                other_text = str(place)
+            for label in self.g.objects(place, SKOS.prefLabel):
+                other_text = str(label)
+        # the base profile read our territories as the dataset's single spatial_uri/_text
+        self._replace_extra(dataset_dict, "spatial_uri", other_uri)
+        self._replace_extra(dataset_dict, "spatial_text", other_text)
+        region_order = [fw.national.code] + [r.iso for r in fw.regions]
+        self._set_list(dataset_dict, "region", _in_order(found["region"], region_order))
+        self._set_list(dataset_dict, "comuna", sorted(found["comuna"]))
+
+    def _parse_frequency(self, dataset_dict: dict[str, Any]) -> None:
+        value = self._get_dataset_value(dataset_dict, "frequency")
+        code = vocabularies.frequency_table().code_of(str(value)) if value else None
+        if code is None:
+            return
+        self._set_value(dataset_dict, "frequency", code)
+
+    def _parse_personal_data(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        values = {concept: value for value, concept in PERSONAL_DATA.items()}
+        found = [values[o] for o in self.g.objects(dataset_ref, DPV.hasData) if o in values]
+        if not found:
+            return
+        # the most protective reading when a source declares several
+        value = next(v for v in ("personal", "anonymized", "none") if v in found)
+        self._set_value(dataset_dict, "personal_data", value)
+
+    def _set_value(self, dataset_dict: dict[str, Any], field: str, value: str) -> None:
+        if self._schema_field(field):
+            dataset_dict[field] = value
+        else:
+            self._replace_extra(dataset_dict, field, value)
+
+    def _set_list(self, dataset_dict: dict[str, Any], field: str, values: list[str]) -> None:
+        if not values:
+            return
+        if self._schema_field(field):
+            dataset_dict[field] = values
+        else:
+            self._replace_extra(dataset_dict, field, json.dumps(values))
+
+    @staticmethod
+    def _replace_extra(dataset_dict: dict[str, Any], key: str, value: str | None) -> None:
+        extras = [e for e in dataset_dict.get("extras", []) if e["key"] != key]
+        if value is not None:
+            extras.append({"key": key, "value": value})
+        dataset_dict["extras"] = extras
+
+
+def _in_order(values: set[str], order: list[str]) -> list[str]:
+    """`values` in vocabulary order; unknown ones (kept for the validators to reject) last."""
+    known = [v for v in order if v in values]
+    return known + sorted(values - set(known))

@@ -1,0 +1,101 @@
+"""The framework and the territories as SKOS concept schemes."""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from ..vocab import Dimension, Framework, LocalizedText
+from .uris import FrameworkURIs
+
+SCHEME_TITLE = LocalizedText(
+    es="Marco del Plan Territorio Inteligente: dimensiones y subdimensiones",
+    en="Smart Territory plan framework: dimensions and sub-dimensions",
+)
+TERRITORIES_TITLE = LocalizedText(
+    es="Territorios de Chile: país, regiones y comunas",
+    en="Territories of Chile: country, regions and comunas",
+)
+
+
+def labels(text: LocalizedText) -> list[Literal]:
+    """A text as language-tagged literals (Spanish always, English when there is one)."""
+    out = [Literal(text.es, lang="es")]
+    if text.en:
+        out.append(Literal(text.en, lang="en"))
+    return out
+
+
+def add_labels(graph: Graph, subject: URIRef, predicate: URIRef, text: LocalizedText) -> None:
+    for literal in labels(text):
+        graph.add((subject, predicate, literal))
+
+
+def framework_graph(fw: Framework, uris: FrameworkURIs) -> Graph:
+    """Both concept schemes, every concept with its labels, notation and hierarchy."""
+    graph = Graph()
+    graph.bind("skos", SKOS)
+    graph.bind("dct", DCTERMS)
+    _add_framework(graph, fw, uris)
+    _add_territories(graph, fw, uris)
+    return graph
+
+
+def _add_framework(graph: Graph, fw: Framework, uris: FrameworkURIs) -> None:
+    scheme = URIRef(uris.scheme)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    add_labels(graph, scheme, DCTERMS.title, SCHEME_TITLE)
+    add_labels(graph, scheme, SKOS.prefLabel, SCHEME_TITLE)
+    for dimension in fw.dimensions:
+        _add_dimension(graph, scheme, dimension, uris)
+
+
+def _add_dimension(
+    graph: Graph, scheme: URIRef, dimension: Dimension, uris: FrameworkURIs
+) -> None:
+    concept = URIRef(uris.dimension(dimension.slug))
+    graph.add((scheme, SKOS.hasTopConcept, concept))
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, SKOS.inScheme, scheme))
+    graph.add((concept, SKOS.topConceptOf, scheme))
+    graph.add((concept, SKOS.notation, Literal(dimension.slug)))
+    add_labels(graph, concept, SKOS.prefLabel, dimension.label)
+    add_labels(graph, concept, SKOS.definition, dimension.description)
+    for sub in dimension.subdimensions:
+        narrower = URIRef(uris.subdimension(sub.slug))
+        graph.add((concept, SKOS.narrower, narrower))
+        graph.add((narrower, RDF.type, SKOS.Concept))
+        graph.add((narrower, SKOS.inScheme, scheme))
+        graph.add((narrower, SKOS.broader, concept))
+        graph.add((narrower, SKOS.notation, Literal(sub.slug)))
+        add_labels(graph, narrower, SKOS.prefLabel, sub.label)
+
+
+def _add_territories(graph: Graph, fw: Framework, uris: FrameworkURIs) -> None:
+    scheme = URIRef(uris.territories_scheme)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    add_labels(graph, scheme, DCTERMS.title, TERRITORIES_TITLE)
+    add_labels(graph, scheme, SKOS.prefLabel, TERRITORIES_TITLE)
+    country = _place(graph, scheme, uris.region(fw.national.code), fw.national.name,
+                     fw.national.code)
+    graph.add((scheme, SKOS.hasTopConcept, country))
+    graph.add((country, SKOS.topConceptOf, scheme))
+    for region in fw.regions:
+        concept = _place(graph, scheme, uris.region(region.iso), region.name, region.iso)
+        graph.add((concept, SKOS.altLabel, Literal(region.official_name, lang="es")))
+        graph.add((concept, SKOS.broader, country))
+        graph.add((country, SKOS.narrower, concept))
+    for comuna in fw.comunas:
+        concept = _place(graph, scheme, uris.comuna(comuna.cut), comuna.name, comuna.cut)
+        region_concept = URIRef(uris.region(comuna.region))
+        graph.add((concept, SKOS.broader, region_concept))
+        graph.add((region_concept, SKOS.narrower, concept))
+
+
+def _place(graph: Graph, scheme: URIRef, uri: str, name: str, notation: str) -> URIRef:
+    concept = URIRef(uri)
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, RDF.type, DCTERMS.Location))
+    graph.add((concept, SKOS.inScheme, scheme))
+    graph.add((concept, SKOS.prefLabel, Literal(name, lang="es")))
+    graph.add((concept, SKOS.notation, Literal(notation)))
+    return concept

@@ -1,0 +1,55 @@
+"""URIs of the framework's concepts: one per dimension, sub-dimension, region and comuna."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .. import config
+
+KINDS = ("dimension", "subdimension", "region", "comuna")
+
+
+class Concept(NamedTuple):
+    kind: str
+    value: str
+
+
+class FrameworkURIs:
+    """`{base}/dimension/movilidad`, `{base}/region/CL-AR`, `{base}/comuna/09101` ..."""
+
+    def __init__(self, base: str | None = None) -> None:
+        self.base = (base if base is not None else config.framework_uri()).rstrip("/")
+
+    @property
+    def scheme(self) -> str:
+        """The concept scheme of dimensions and sub-dimensions."""
+        return self.base
+
+    @property
+    def territories_scheme(self) -> str:
+        """The concept scheme of the country, its regions and comunas."""
+        return f"{self.base}/territorios"
+
+    def concept(self, kind: str, value: str) -> str:
+        return f"{self.base}/{kind}/{value}"
+
+    def dimension(self, slug: str) -> str:
+        return self.concept("dimension", slug)
+
+    def subdimension(self, slug: str) -> str:
+        return self.concept("subdimension", slug)
+
+    def region(self, code: str) -> str:
+        return self.concept("region", code)
+
+    def comuna(self, cut: str) -> str:
+        return self.concept("comuna", cut)
+
+    def parse(self, uri: str) -> Concept | None:
+        """The concept `uri` names, or None when it is not one of ours."""
+        prefix = self.base + "/"
+        if not uri.startswith(prefix):
+            return None
+        kind, _, value = uri[len(prefix):].partition("/")
+        if kind not in KINDS or not value or "/" in value:
+            return None
+        return Concept(kind, value)

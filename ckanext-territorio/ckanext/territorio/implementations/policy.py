@@ -1,0 +1,49 @@
+"""After a dataset is saved: its metadata report, and its files queued for the content rules."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ..logic import policy_service
+
+log = logging.getLogger(__name__)
+
+# package_update also carries resource_create/_update/_patch/_delete and package_patch
+SAVING_ACTIONS = ("package_create", "package_update")
+
+
+def on_dataset_saved(sender: str, **kwargs: Any) -> None:
+    """action_succeeded listener (sent after the action committed)."""
+    context = kwargs.get("context") or {}
+    if context.get(policy_service.INTERNAL) or context.get("defer_commit"):
+        # the policy's own changes, or a caller that commits later (nothing is visible yet)
+        return
+    result = kwargs.get("result")
+    package_id = result if isinstance(result, str) else (result or {}).get("id")
+    if not package_id:
+        return
+    try:
+        jobs = policy_service.dataset_saved(package_id)
+    except Exception:
+        # a report is never worth failing the publisher's save: it already committed
+        log.exception("No se pudieron registrar las validaciones del conjunto %s", package_id)
+        model.Session.rollback()
+        return
+    policy_service.enqueue(jobs)
+
+
+class TerritorioPolicy(p.SingletonPlugin):
+    """The data-use policy: reports after every dataset save (see logic/policy_validators)."""
+
+    p.implements(p.ISignal, inherit=True)
+
+    def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        return {
+            tk.signals.action_succeeded: [
+                {"receiver": on_dataset_saved, "sender": action} for action in SAVING_ACTIONS
+            ]
+        }

@@ -1,0 +1,62 @@
+"""What the territorial fields put in the search index, and their names in search results."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+
+from .. import helpers, vocabularies
+from ..fields import LIST_FIELDS, decode_list
+from ..vocab import Framework
+
+# Facet values shown by their vocabulary names rather than their codes.
+LABELLED_FACETS = ("dimension", "subdimension", "region", "comuna", "frequency", "status")
+TEXT_FIELD = "text"
+
+
+def territory_names(doc: dict[str, Any], fw: Framework) -> list[str]:
+    """Spanish and English names of the document's dimensions, regions and comunas."""
+    names: list[str] = []
+    for slug in doc.get("dimension", []) + doc.get("subdimension", []):
+        item = fw.dimension_by_slug.get(slug) or fw.subdimension_by_slug.get(slug)
+        if item:
+            names.extend(n for n in (item.label.es, item.label.en) if n)
+    for code in doc.get("region", []):
+        region = fw.region_by_iso.get(code)
+        if region:
+            names.extend((region.name, region.official_name))
+        elif code == fw.national.code:
+            names.append(fw.national.name)
+    for cut in doc.get("comuna", []):
+        comuna = fw.comuna_by_cut.get(cut)
+        if comuna:
+            names.append(comuna.name)
+    return list(dict.fromkeys(names))
+
+
+class TerritorioSearchIndex(p.SingletonPlugin):
+    """Lists and names in the index document; vocabulary names on facet items."""
+
+    p.implements(p.IPackageController, inherit=True)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        for field in LIST_FIELDS:
+            for key in (field, f"extras_{field}"):
+                if key in pkg_dict:
+                    pkg_dict[key] = decode_list(pkg_dict[key])
+        names = territory_names(pkg_dict, vocabularies.current())
+        if names:
+            existing = decode_list(pkg_dict.get(TEXT_FIELD)) if pkg_dict.get(TEXT_FIELD) else []
+            pkg_dict[TEXT_FIELD] = existing + names
+        return pkg_dict
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        lang = helpers.current_lang()
+        for field, facet in (search_results.get("search_facets") or {}).items():
+            if field not in LABELLED_FACETS:
+                continue
+            for item in facet.get("items", []):
+                item["display_name"] = helpers.territorio_facet_label(field, item["name"], lang)
+        return search_results

@@ -1,0 +1,116 @@
+"""Background jobs of the data-use policy (queue ``territorio``, run by ``ckan jobs worker``)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ..policy import publication, shacl
+from . import policy_service, policy_store
+
+log = logging.getLogger(__name__)
+
+
+def _start(report_id: str) -> Any:
+    report = policy_store.get(report_id)
+    if report is None or report.status != "pending":
+        return None
+    report.status = "running"
+    report.started = dt.datetime.now(dt.timezone.utc)
+    model.Session.commit()
+    return report
+
+
+def territorio_validate_resource(report_id: str) -> None:
+    """Run the content rules on a resource's file and store the report."""
+    report = _start(report_id)
+    if report is None:
+        return
+    policy = policy_service.current()
+    try:
+        resource = tk.get_action("resource_show")(
+            policy_service.site_context(), {"id": report.resource_id}
+        )
+    except tk.ObjectNotFound:
+        report.status = "failed"
+        report.stats = {"reason": "resource deleted"}
+        model.Session.commit()
+        return
+    if policy_store.fingerprint(resource, policy.version) != report.fingerprint:
+        # the file changed while this job waited: a newer report is queued for it
+        report.status = "failed"
+        report.stats = {"reason": "superseded"}
+        model.Session.commit()
+        return
+    try:
+        result = policy_service.check_resource(resource, policy)
+    except Exception:
+        log.exception("Validación del recurso %s falló", report.resource_id)
+        report.status = "failed"
+        report.finished = dt.datetime.now(dt.timezone.utc)
+        model.Session.commit()
+        raise
+    policy_store.finish(
+        report,
+        result.findings,
+        {"rows": result.rows, "bytes": result.bytes, "kind": result.kind},
+    )
+    model.Session.commit()
+    enforce(report.package_id)
+
+
+def territorio_validate_dcat(report_id: str) -> None:
+    """Validate the dataset's DCAT RDF against the DCAT-AP SHACL shapes."""
+    report = _start(report_id)
+    if report is None:
+        return
+    policy = policy_service.current()
+    try:
+        dataset = tk.get_action("package_show")(
+            policy_service.site_context(), {"id": report.package_id}
+        )
+    except tk.ObjectNotFound:
+        report.status = "failed"
+        report.stats = {"reason": "dataset deleted"}
+        model.Session.commit()
+        return
+    graph = policy_service.dcat_graph(dataset)
+    findings = shacl.validate(graph, policy)
+    policy_store.finish(
+        report, findings, {"triples": len(graph), "shapes": shacl.shapes_path(policy).name}
+    )
+    model.Session.commit()
+
+
+def enforce(package_id: str) -> None:
+    """After a report: keep error findings off public datasets; publish held ones that pass."""
+    policy = policy_service.current()
+    context = policy_service.site_context()
+    try:
+        dataset = tk.get_action("package_show")(context, {"id": package_id})
+    except tk.ObjectNotFound:
+        return
+    resources = dataset.get("resources") or []
+    blocks = policy_service.publication_blocks(resources, dataset.get("personal_data"), policy)
+    rule = policy.rule(publication.RULE)
+    if not dataset.get("private") and blocks and rule.params["si_ya_es_publico"] == "make_private":
+        log.warning(
+            "Conjunto %s vuelto privado por la política: %s", package_id, blocks[0].text("es")
+        )
+        tk.get_action("package_patch")(
+            policy_service.site_context(), {"id": package_id, "private": True}
+        )
+        return
+    hold = policy_store.held(package_id)
+    if hold is None or blocks or policy_service.has_unchecked_resources(resources, policy):
+        return
+    if policy_service.metadata_findings(dataset, policy).errors():
+        return
+    policy_store.release(package_id)
+    model.Session.commit()
+    tk.get_action("package_patch")(
+        policy_service.site_context(), {"id": package_id, "private": False}
+    )
