@@ -10,20 +10,19 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from factories import TerritorialDataset, territorial_schemas
 
 from ckanext.territorio.search.connection import PostgresSearchConnection
 
-# The engine is exercised with CKAN's stock dataset schema: these tests are
-# about CKAN's own search paths, independent of the territorial schema.
-STOCK_SCHEMA = "ckanext.scheming:ckan_dataset.yaml"
-pytestmark = pytest.mark.ckan_config("scheming.dataset_schemas", STOCK_SCHEMA)
+# CKAN's own paths (pages, CLI), exercised with the portal's territorial schema.
+pytestmark = territorial_schemas
 
 
 @pytest.fixture
 def catalogue(clean_db, clean_index):
     org = factories.Organization(name="muni-concepcion", title="Municipalidad de Concepción")
     for i in range(12):
-        factories.Dataset(
+        TerritorialDataset(
             name=f"residuos-{i:02d}",
             title=f"Recolección de residuos sector {i}",
             notes="Rutas de camiones y puntos limpios.",
@@ -31,7 +30,7 @@ def catalogue(clean_db, clean_index):
             tags=[{"name": "residuos"}, {"name": "par" if i % 2 == 0 else "impar"}],
             resources=[{"url": f"http://example.org/{i}.csv", "format": "CSV"}],
         )
-    factories.Dataset(
+    TerritorialDataset(
         name="bicicletas-publicas",
         title="Bicicletas públicas",
         owner_org=org["id"],
@@ -135,19 +134,22 @@ FACETS = {"facet.field": '["tags", "organization", "res_format"]'}
 
 @pytest.mark.usefixtures("with_plugins")
 class TestScale:
-    @pytest.mark.ckan_config("ckanext.territorio.search.facet_cache_ttl", 0)
+    @pytest.mark.ckan_config("ckanext.territorio.search.cache_ttl", 0)
     def test_statement_count_does_not_grow_with_rows(self, catalogue):
         small, small_sql = _search_statements(q="residuos", rows=1, **FACETS)
         large, large_sql = _search_statements(q="residuos", rows=12, **FACETS)
         assert [len(small["results"]), len(large["results"])] == [1, 12]
         assert len(small_sql) == len(large_sql) == 2  # documents + all facets
 
-    def test_repeated_facets_come_from_the_cache(self, catalogue, clean_redis):
+    def test_repeated_searches_come_from_the_cache(self, catalogue, clean_redis):
         first, first_sql = _search_statements(q="residuos", sort="name asc", **FACETS)
-        again, again_sql = _search_statements(q="residuos", sort="name desc", start=3, **FACETS)
-        assert first["search_facets"] == again["search_facets"]
-        assert len(first_sql) == 3  # index version + documents + facets
-        assert len(again_sql) == 2  # index version + documents
+        other_page, other_sql = _search_statements(q="residuos", sort="name desc", start=3, **FACETS)
+        same, same_sql = _search_statements(q="residuos", sort="name asc", **FACETS)
+        assert first["search_facets"] == other_page["search_facets"] == same["search_facets"]
+        assert same["results"] == first["results"]
+        assert len(first_sql) == 3  # index version + documents + hits and facets
+        assert len(other_sql) == 2  # index version + documents (facets cached)
+        assert len(same_sql) == 1  # index version only
 
     def test_a_committed_change_refreshes_cached_facets(self, catalogue, clean_redis):
         def tag_counts():

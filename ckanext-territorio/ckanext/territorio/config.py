@@ -50,6 +50,6 @@ def default_presets() -> str:
     return f"{SCHEMING_PRESETS} {(schemas_dir() / PRESETS_FILE).as_uri()}"
 
 
-def facet_cache_ttl() -> int:
-    """Seconds to keep facet counts in Redis; 0 disables the cache."""
-    return tk.config["ckanext.territorio.search.facet_cache_ttl"]
+def search_cache_ttl() -> int:
+    """Seconds search results and facet counts stay in Redis; 0 disables the cache."""
+    return tk.config["ckanext.territorio.search.cache_ttl"]

@@ -1,10 +1,10 @@
-"""Facet counts cached in Redis, keyed by the exact filter and the index version.
+"""Search results cached in Redis, keyed by the exact SQL and the index version.
 
-Counting facets walks every matching document, which is what dominates broad
-searches (the /dataset landing page, a whole organization). The counts only
-change when the filter or a committed document changes, so the key is the
-compiled facet statement plus ``(count, sum, max)`` of the documents'
-``version`` column, a value every committed write changes.
+Counting facets and ranking walk every matching document, which dominates
+broad searches (the /dataset landing page, a whole organization). Results only
+change when the statement or a committed document changes, so the key is the
+compiled statement plus ``(count, sum, max)`` of the documents' ``version``
+column, a value every committed write changes.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 log = logging.getLogger(__name__)
 
-_PREFIX = "territorio:search:facets:"
+_PREFIX = "territorio:search:"
 _DIALECT = postgresql.dialect()
 
 
@@ -37,17 +37,17 @@ def key(statement: Any, version: tuple[Any, ...]) -> str:
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()
 
 
-def get(cache_key: str) -> list[list[Any]] | None:
+def get(cache_key: str) -> list[Any] | None:
     try:
         raw = connect_to_redis().get(cache_key)
     except RedisError:
-        log.warning("Redis no disponible: facetas sin caché", exc_info=True)
+        log.warning("Redis no disponible: búsqueda sin caché", exc_info=True)
         return None
     return None if raw is None else msgspec.json.decode(raw)
 
 
-def put(cache_key: str, rows: list[list[Any]], ttl: int) -> None:
+def put(cache_key: str, rows: list[Any], ttl: int) -> None:
     try:
         connect_to_redis().set(cache_key, msgspec.json.encode(rows), ex=ttl)
     except RedisError:
-        log.warning("Redis no disponible: facetas sin caché", exc_info=True)
+        log.warning("Redis no disponible: búsqueda sin caché", exc_info=True)

@@ -143,13 +143,14 @@ class PostgresSearchConnection:
         plan = self.plan(q, **kwargs)
         flush_pending()
         try:
+            version = self._index_version()
             docs: list[dict[str, Any]] = []
             if plan.documents is not None:
-                rows = model.Session.execute(plan.documents).mappings().all()
+                rows = self._cached(plan.documents, version, _document_rows)
                 docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
             hits = 0
             facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-            for position, value, n in self._summary_rows(plan.summary):
+            for position, value, n in self._cached(plan.summary, version, _plain_rows):
                 if position == _HITS:
                     hits = int(n)
                 else:
@@ -222,19 +223,26 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _summary_rows(self, statement: Any) -> list[list[Any]]:
-        """Hit count and facet counts, from the cache when the index is unchanged."""
-        ttl = config.facet_cache_ttl()
-        if ttl <= 0:
-            return [list(r) for r in model.Session.execute(statement)]
-        version = tuple(
-            model.Session.execute(cache.index_version_statement(TABLE)).one()
-        )
+    def _index_version(self) -> tuple[Any, ...] | None:
+        """The index version keying the result cache, or None when it is off."""
+        if config.search_cache_ttl() <= 0:
+            return None
+        return tuple(model.Session.execute(cache.index_version_statement(TABLE)).one())
+
+    def _cached(self, statement: Any, version: tuple[Any, ...] | None, read: Any) -> list[Any]:
+        """Rows of ``statement``, from Redis while the index version is unchanged.
+
+        Like Solr's query result cache: keyed by the exact SQL (filters,
+        permission labels, sort, page) and the index version, so a committed
+        change is visible at once; the TTL only bounds memory.
+        """
+        if version is None:
+            return read(statement)
         cache_key = cache.key(statement, version)
         rows = cache.get(cache_key)
         if rows is None:
-            rows = [list(r) for r in model.Session.execute(statement)]
-            cache.put(cache_key, rows, ttl)
+            rows = read(statement)
+            cache.put(cache_key, rows, config.search_cache_ttl())
         return rows
 
     def _order_by(
@@ -243,21 +251,31 @@ class PostgresSearchConnection:
         keys = params.sort_keys(sort) or [("score", True), ("metadata_modified", True)]
         order: list[Any] = []
         for field, descending in keys:
+            indexed = True
             if field == "score":
                 if not ranked:
                     continue  # no free text: every score is equal
                 expression: Any = score
+                indexed = False
             elif field == "title_string":
                 expression = TABLE.c.title_sort
             elif field in fields.COLUMNS and field not in fields.ARRAY_COLUMNS:
                 expression = TABLE.c[field]
             elif fields.kind(field) is fields.Kind.TEXT:
                 expression = TABLE.c.doc[field].astext
+                indexed = False
             else:
                 expression = TABLE.c.fields[field].op("->>")(0)
-            order.append(
-                expression.desc().nulls_last() if descending else expression.asc().nulls_last()
-            )
+                indexed = False
+            if indexed:
+                # PostgreSQL's default null order, so a btree scan (forwards or
+                # backwards) serves the sort and LIMIT stops early.
+                order.append(expression.desc() if descending else expression.asc())
+            else:
+                # Datasets missing the value go last, as in Solr.
+                order.append(
+                    expression.desc().nulls_last() if descending else expression.asc().nulls_last()
+                )
         order.append(TABLE.c.index_id.asc())
         return order
 
@@ -365,6 +383,14 @@ def watch_session() -> None:
         sa.event.listen(model.Session, "after_rollback", _discard_pending)
 
 
+def _document_rows(statement: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in model.Session.execute(statement).mappings()]
+
+
+def _plain_rows(statement: Any) -> list[list[Any]]:
+    return [list(r) for r in model.Session.execute(statement)]
+
+
 def _row_values(row: dict[str, Any]) -> dict[str, Any]:
     values = dict(row)
     values["search_vector"] = sa.cast(row["search_vector"], TSVECTOR)
@@ -380,7 +406,7 @@ def _stored_fields(row: Any, wanted: list[str], everything: bool) -> dict[str, A
     for name in _DOC_COLUMNS:
         if name in row and row[name] is not None:
             stored[name] = row[name]
-    stored["score"] = float(row["score"])
+    stored["score"] = float(row.get("score") or 0.0)
     if everything:
         if "score" not in wanted:
             stored.pop("score")

@@ -39,6 +39,8 @@ NOT_IN_FIELDS = frozenset(
     {
         "id", "index_id", "site_id", "name", "metadata_created", "metadata_modified",
         "permission_labels", "title_string", "spatial", "spatial_geom",
+        # Links and licence texts: shown through ``fl``, never used as filters.
+        "url", "res_url", "urls", "license_url", "license_title",
     }
 )
 # Longer exact values are stored (``fl``) but not filterable: nobody filters
