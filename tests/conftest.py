@@ -5,6 +5,8 @@ import ckan.plugins as plugins
 import pytest
 from ckan import model
 
+from ckanext.territorio.search import cache as search_cache
+
 PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")
 
 
@@ -29,5 +31,10 @@ def _migrated_database(migrate_db_for):
 
 @pytest.fixture
 def clean_db(reset_db):
-    """CKAN's clean_db; the tables exist already (see _migrated_database)."""
+    """CKAN's clean_db; the tables exist already (see _migrated_database).
+
+    Resetting deletes index rows behind the search backend's back, so cached
+    search results are invalidated too.
+    """
     reset_db()
+    search_cache.bump()

@@ -147,9 +147,9 @@ class TestScale:
         same, same_sql = _search_statements(q="residuos", sort="name asc", **FACETS)
         assert first["search_facets"] == other_page["search_facets"] == same["search_facets"]
         assert same["results"] == first["results"]
-        assert len(first_sql) == 3  # index version + documents + hits and facets
-        assert len(other_sql) == 2  # index version + documents (facets cached)
-        assert len(same_sql) == 1  # index version only
+        assert len(first_sql) == 2  # documents + hits and facets
+        assert len(other_sql) == 1  # documents (hits and facets cached)
+        assert same_sql == []  # all from the cache
 
     def test_a_committed_change_refreshes_cached_facets(self, catalogue, clean_redis):
         def tag_counts():

@@ -48,8 +48,7 @@ class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]
     validated_data_dict: Mapped[str | None] = mapped_column(sa.Text)
     search_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
     field_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
-    # Fresh from a sequence on every write: (count, sum, max) of it changes
-    # whenever any committed document does, which keys the facet cache.
+    # Fresh from a sequence on every write: orders documents by last indexing.
     version: Mapped[int] = mapped_column(
         sa.BigInteger,
         nullable=False,

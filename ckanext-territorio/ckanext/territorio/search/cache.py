@@ -1,10 +1,12 @@
-"""Search results cached in Redis, keyed by the exact SQL and the index version.
+"""Search results cached in Redis, keyed by the exact SQL and the index generation.
 
 Counting facets and ranking walk every matching document, which dominates
 broad searches (the /dataset landing page, a whole organization). Results only
-change when the statement or a committed document changes, so the key is the
-compiled statement plus ``(count, sum, max)`` of the documents' ``version``
-column, a value every committed write changes.
+change when the statement or a committed document changes. Every transaction
+that wrote to the index bumps a generation counter in Redis *after* it commits,
+and the generation is part of every key: a reader that raced the commit can
+only have filed its stale result under the old generation, which nobody reads
+once the counter moved. Reading the generation is one Redis GET.
 """
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import logging
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 from sqlalchemy.dialects import postgresql
@@ -24,14 +25,29 @@ _PREFIX = "territorio:search:"
 _DIALECT = postgresql.dialect()
 
 
-def index_version_statement(table: sa.Table) -> sa.Select[Any]:
-    version = table.c.version
-    return sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(version), 0), sa.func.max(version)
-    )
+_GENERATION = "territorio:search-generation"
 
 
-def key(statement: Any, version: tuple[Any, ...]) -> str:
+def generation() -> int | None:
+    """The index generation, or None when Redis cannot be reached (no caching)."""
+    try:
+        value = connect_to_redis().get(_GENERATION)
+    except RedisError:
+        log.warning("Redis no disponible: búsqueda sin caché", exc_info=True)
+        return None
+    return int(value or 0)
+
+
+def bump() -> None:
+    """Invalidate every cached result (called after an index write commits)."""
+    try:
+        connect_to_redis().incr(_GENERATION)
+    except RedisError:
+        log.error("Redis no disponible: resultados en caché pueden quedar "
+                  "desactualizados hasta que expiren", exc_info=True)
+
+
+def key(statement: Any, version: int) -> str:
     compiled = statement.compile(dialect=_DIALECT)
     material = repr((str(compiled), sorted(compiled.params.items()), version))
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()

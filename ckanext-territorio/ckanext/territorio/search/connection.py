@@ -36,6 +36,8 @@ _VERSION_SEQUENCE = "territorio_search_doc_version_seq"
 # Documents written per INSERT when CKAN defers commits (index rebuilds).
 _BATCH = 250
 _pending: list[dict[str, Any]] = []
+# Session.info flag: this transaction wrote to the index (bump the cache after commit).
+_WRITTEN = "territorio_search_written"
 # Position of the hit count among the summary statement's facet rows.
 _HITS = -1
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
@@ -121,6 +123,7 @@ class PostgresSearchConnection:
             if where is not None:
                 statement = statement.where(where)
         model.Session.execute(statement)
+        _mark_written()
         return ""
 
     def commit(self, **_: Any) -> str:
@@ -223,17 +226,17 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _index_version(self) -> tuple[Any, ...] | None:
-        """The index version keying the result cache, or None when it is off."""
+    def _index_version(self) -> int | None:
+        """The index generation keying the result cache, or None when it is off."""
         if config.search_cache_ttl() <= 0:
             return None
-        return tuple(model.Session.execute(cache.index_version_statement(TABLE)).one())
+        return cache.generation()
 
-    def _cached(self, statement: Any, version: tuple[Any, ...] | None, read: Any) -> list[Any]:
+    def _cached(self, statement: Any, version: int | None, read: Any) -> list[Any]:
         """Rows of ``statement``, from Redis while the index version is unchanged.
 
         Like Solr's query result cache: keyed by the exact SQL (filters,
-        permission labels, sort, page) and the index version, so a committed
+        permission labels, sort, page) and the index generation, so a committed
         change is visible at once; the TTL only bounds memory.
         """
         if version is None:
@@ -370,16 +373,28 @@ def flush_pending(*_: Any) -> None:
         index_elements=[TABLE.c.index_id], set_=updated
     )
     model.Session.execute(statement)
+    _mark_written()
 
 
-def _discard_pending(*_: Any) -> None:
+def _mark_written() -> None:
+    model.Session.info[_WRITTEN] = True
+
+
+def _bump_after_commit(session: Any) -> None:
+    if session.info.pop(_WRITTEN, False):
+        cache.bump()
+
+
+def _discard_pending(session: Any, *_: Any) -> None:
     _pending.clear()
+    session.info.pop(_WRITTEN, None)
 
 
 def watch_session() -> None:
     """Flush buffered documents with, and drop them on rollback of, CKAN's session."""
     if not sa.event.contains(model.Session, "before_commit", flush_pending):
         sa.event.listen(model.Session, "before_commit", flush_pending)
+        sa.event.listen(model.Session, "after_commit", _bump_after_commit)
         sa.event.listen(model.Session, "after_rollback", _discard_pending)
 
 
