@@ -8,10 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SCHEMAS = REPO / "schemas"
-DATA = REPO / "tests" / "data" / "policy"
+from policy_files import SCHEMAS
 
 
 @pytest.fixture

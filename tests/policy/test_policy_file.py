@@ -71,14 +71,8 @@ def line_of(path: Path, text: str) -> int:
         (
             "      proporcion_columna: 0.5\n      columnas: [rut,",
             "      proporcion_columna: dos\n      columnas: [rut,",
-            "dos",
+            "dos\n      columnas: [rut,",
             "se esperaba un número, no 'dos'",
-        ),
-        (
-            "  - id: dcat.shacl",
-            "  - id: personal.email",
-            "  - id: personal.email\n    nivel: warning",
-            "regla duplicada 'personal.email'",
         ),
     ],
 )

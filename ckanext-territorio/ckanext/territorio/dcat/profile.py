@@ -19,6 +19,9 @@ from ckanext.dcat.profiles import DCAT, DCT, EuropeanDCATAP3Profile
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from ckanext.territorio.logic import policy_service
+from ckanext.territorio.policy import dcat_terms
+
 from .. import vocabularies
 from ..fields import decode_list
 from ..vocab import Framework
@@ -49,6 +52,8 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         self._graph_places(dataset_dict, dataset_ref, fw, uris)
         self._graph_frequency(dataset_dict, dataset_ref)
         self._graph_personal_data(dataset_dict, dataset_ref)
+        # Licence and access rights as EU authority IRIs, from the data-use policy.
+        dcat_terms.apply(self.g, dataset_ref, dataset_dict, policy_service.current())
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: URIRef) -> None:
         super().graph_from_catalog(catalog_dict, catalog_ref)

@@ -26,14 +26,18 @@ def on_dataset_saved(sender: str, **kwargs: Any) -> None:
     package_id = result if isinstance(result, str) else (result or {}).get("id")
     if not package_id:
         return
+    # a report is never worth failing the publisher's save: it already committed
     try:
         jobs = policy_service.dataset_saved(package_id)
     except Exception:
-        # a report is never worth failing the publisher's save: it already committed
         log.exception("No se pudieron registrar las validaciones del conjunto %s", package_id)
         model.Session.rollback()
         return
-    policy_service.enqueue(jobs)
+    try:
+        policy_service.enqueue(jobs)
+    except Exception:
+        # the reports stay "pending"; territorio_validation_run queues them again
+        log.exception("No se pudieron encolar las validaciones del conjunto %s", package_id)
 
 
 class TerritorioPolicy(p.SingletonPlugin):

@@ -133,7 +133,7 @@ def release(package_id: str) -> None:
     model.Session.query(PublicationHold).filter(PublicationHold.package_id == package_id).delete()
 
 
-def as_dict(report: ValidationReport, lang: str | None = None) -> dict[str, Any]:
+def as_dict(report: ValidationReport) -> dict[str, Any]:
     """The report as the API returns it."""
     def iso(value: dt.datetime | None) -> str | None:
         return value.isoformat() if value else None

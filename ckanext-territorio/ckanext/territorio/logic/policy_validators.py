@@ -71,12 +71,37 @@ def _harvested(package_id: str | None) -> bool:
     return query.first() is not None
 
 
-def _previous_private(values: Mapping[str, Any], context: Context) -> bool | None:
-    """The stored visibility before this change (None for a new dataset)."""
+def _stored(values: Mapping[str, Any], context: Context) -> model.Package | None:
+    """The dataset as stored before this change (None for a new one)."""
     package = context.get("package")
     if package is None and values.get("id"):
         package = model.Package.get(str(values["id"]))
-    return None if package is None else bool(package.private)
+    return package
+
+
+def _all_resources(
+    values: Mapping[str, Any], package: model.Package | None, context: Context
+) -> list[dict[str, Any]]:
+    """Every resource the dataset will have.
+
+    package_update validates only the resources that change; the others are the stored ones.
+    """
+    from ckan.lib.dictization import model_dictize
+
+    changed = [r for r in values.get("resources") or [] if isinstance(r, dict)]
+    if package is None:
+        return changed
+    current: dict[str, dict[str, Any]] = {
+        r.id: model_dictize.resource_dictize(r, {"model": model, "session": model.Session})
+        for r in package.resources
+    }
+    added = []
+    for resource in changed:
+        if resource.get("id") in current:
+            current[str(resource["id"])] = resource
+        else:
+            added.append(resource)
+    return list(current.values()) + added
 
 
 def territorio_policy_dataset(
@@ -97,14 +122,16 @@ def territorio_policy_dataset(
             _fill(("access_rights",), data, errors, context, default, extra=True)
             values["access_rights"] = default
 
+    package = _stored(values, context)
+    values["resources"] = _all_resources(values, package, context)
     findings = metadata.check_metadata(values, policy, today=dt.date.today(), findings=Findings(policy))
     private = as_bool(values.get("private"))
-    before = _previous_private(values, context)
+    before = None if package is None else bool(package.private)
     becoming_public = not private and (before is None or before)
     blocks: list[publication.Block] = []
     if becoming_public and before is not None:
         blocks = policy_service.publication_blocks(
-            values.get("resources") or [], values.get("personal_data"), policy
+            values["resources"], values.get("personal_data"), policy
         )
     lang = helpers.current_lang()
 
@@ -121,12 +148,20 @@ def territorio_policy_dataset(
         return
 
     for finding in findings.errors():
-        field = finding.field or "__policy"
-        if errors.get((field,)):
+        key = _error_key(finding.field)
+        if errors.get(key):
             continue  # the field's own validator already explained the problem
-        errors.setdefault((field,), []).append(f"{finding.text(lang)} [{finding.rule}]")
+        errors.setdefault(key, []).append(f"{finding.text(lang)} [{finding.rule}]")
     for block in blocks:
         errors.setdefault(("private",), []).append(block.text(lang))
+
+
+def _error_key(field: str | None) -> FlattenKey:
+    """The flattened error key of a finding's field ("resources.2.format" → resources/2/format)."""
+    if not field:
+        return ("__policy",)
+    parts = field.split(".")
+    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 def _unchecked(values: Mapping[str, Any], policy: Any) -> bool:

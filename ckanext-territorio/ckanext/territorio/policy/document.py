@@ -118,7 +118,7 @@ SPECS: dict[str, RuleSpec] = {
             "retener_cosechados": Node.boolean,
             **_TYPES,
         },
-        ("blocked", "pending", "metadata"),
+        ("blocked",),
         _DATASET_ONLY,
     ),
     "content.fetch": RuleSpec({"formatos_tabulares": _texts}, ("unreadable",)),

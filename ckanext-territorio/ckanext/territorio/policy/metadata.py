@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
@@ -266,10 +265,11 @@ def _open_format(
         return
     allowed = policy.rule("formats.open_format").params["abiertos"]
     if not any(fmt in allowed for fmt in formats):
+        # on the last resource's format: the one resource_create adds, the form shows
         findings.add(
             "formats.open_format",
             "closed_only",
-            field="resources",
+            field=f"resources.{len(formats) - 1}.format",
             value=", ".join(sorted({f or "?" for f in formats})),
             allowed=", ".join(allowed[:8]) + "…",
         )
@@ -293,17 +293,3 @@ _CHECKS = {
     "personal.declared": _declared_personal,
 }
 
-
-def decode_list(value: Any) -> list[str]:
-    """A list field as stored by scheming (JSON text) or given (list, single value)."""
-    if is_blank(value):
-        return []
-    if isinstance(value, str):
-        try:
-            loaded = json.loads(value)
-        except ValueError:
-            return [value]
-        return [str(v) for v in loaded] if isinstance(loaded, list) else [str(loaded)]
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return [str(value)]

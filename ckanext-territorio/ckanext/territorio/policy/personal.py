@@ -158,10 +158,14 @@ class PersonalScanner:
                 )
         if self.rut_on:
             found = False
-            for match in rut.find_formatted(cell):
+            for found_rut in rut.find_formatted(cell):
                 found = True
                 self.findings.add(
-                    "personal.rut", "found", row=line, column=self.column(index), value=match.masked
+                    "personal.rut",
+                    "found",
+                    row=line,
+                    column=self.column(index),
+                    value=found_rut.masked,
                 )
             if not found and rut.BARE.fullmatch(cell):
                 bare = rut.bare_cell(cell)

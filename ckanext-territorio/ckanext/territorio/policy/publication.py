@@ -85,19 +85,3 @@ def blocks(
             )
     return found
 
-
-def pending(reports: Iterable[StandingReport], policy: Policy) -> list[Block]:
-    """Resources whose validation has not finished (used where publication must wait)."""
-    rule = policy.rule(RULE)
-    return [
-        Block(
-            rule=RULE,
-            resource_id=report.resource_id,
-            message={
-                lang: rule.message("pending", lang, resource=report.resource_name)
-                for lang in ("es", "en")
-            },
-        )
-        for report in reports
-        if report.status in ("pending", "running")
-    ]

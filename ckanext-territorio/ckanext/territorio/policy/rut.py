@@ -11,7 +11,9 @@ MAX_BODY = 99_999_999
 
 # Formatted: with dots and dash (12.345.678-5) or with dash only (12345678-5). Not inside a
 # longer number, a decimal or a word.
-FORMATTED = re.compile(r"(?<![\w.,-])(\d{1,2}\.\d{3}\.\d{3}|\d{7,8})-([\dkK])(?![\w,-]|\.\d)")
+FORMATTED = re.compile(
+    r"(?<![\w-])(?<!\d[.,])(\d{1,2}\.\d{3}\.\d{3}|\d{7,8})-([\dkK])(?![\w-]|[.,]\d)"
+)
 # Bare: digits and check digit run together (123456785), only trusted as a whole cell.
 BARE = re.compile(r"\s*(\d{7,8})([\dkK])\s*")
 
@@ -46,7 +48,7 @@ def is_valid_rut(text: object) -> bool:
         return False
     value = text.strip()
     match = FORMATTED.fullmatch(value) or BARE.fullmatch(value)
-    return bool(match) and is_valid(match.group(1), match.group(2))
+    return match is not None and is_valid(match.group(1), match.group(2))
 
 
 def mask(body_text: str, digit: str) -> str:

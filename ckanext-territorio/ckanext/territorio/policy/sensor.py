@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from .document import Policy, Variable
 from .personal import name_matches, normalise_name
@@ -181,6 +181,3 @@ class SensorScanner:
     def finish(self) -> None:
         return None
 
-
-def variable_units(policy: Policy) -> Mapping[str, tuple[str, ...]]:
-    return {v.name: v.units for v in policy.variables}

@@ -36,6 +36,9 @@ _VERSION_SEQUENCE = "territorio_search_doc_version_seq"
 # Documents written per INSERT when CKAN defers commits (index rebuilds).
 _BATCH = 250
 _pending: list[dict[str, Any]] = []
+# Bulk writes after which ``commit()`` refreshes the table's statistics.
+_ANALYZE_AFTER = 1000
+_written_since_analyze = [0]
 # Session.info flag: this transaction wrote to the index (bump the cache after commit).
 _WRITTEN = "territorio_search_written"
 # Position of the hit count among the summary statement's facet rows.
@@ -130,6 +133,12 @@ class PostgresSearchConnection:
         """Make pending index changes visible, as a Solr commit does."""
         flush_pending()
         model.Session.commit()
+        if _written_since_analyze[0] >= _ANALYZE_AFTER:
+            # After a bulk (re)index the planner's statistics are stale until
+            # autovacuum comes by; refresh them now so searches plan well.
+            model.Session.execute(sa.text(f"ANALYZE {TABLE.name}"))
+            model.Session.commit()
+            _written_since_analyze[0] = 0
         return ""
 
     def optimize(self, **_: Any) -> str:
@@ -374,6 +383,7 @@ def flush_pending(*_: Any) -> None:
     )
     model.Session.execute(statement)
     _mark_written()
+    _written_since_analyze[0] += len(rows)
 
 
 def _mark_written() -> None:
