@@ -61,7 +61,8 @@ SENTENCES = [
 ]
 FREQUENCIES = ["horaria", "diaria", "semanal", "mensual", "anual"]
 FORMATS = ["CSV", "CSV", "JSON", "GeoJSON", "XLSX", "PDF", "XML"]
-LICENSES = ["cc-by", "cc-by-sa", "cc-zero", "odc-odbl", "other-open"]
+OPEN_FORMATS = ["CSV", "CSV", "JSON", "GeoJSON"]
+LICENSES = ["cc-by", "cc-by-sa", "cc-zero", "odc-by", "odc-odbl", "odc-pddl"]
 
 
 def organization_names(count: int) -> list[tuple[str, str]]:
@@ -97,7 +98,10 @@ def dataset(index: int, rng: random.Random, organizations: list[dict[str, Any]])
             "format": fmt,
             "description": f"Archivo {fmt} con {theme.lower()}.",
         }
-        for n, fmt in enumerate(rng.sample(FORMATS, k=rng.randint(1, 3)))
+        # The data-use policy requires at least one open, machine-readable format.
+        for n, fmt in enumerate(
+            [rng.choice(OPEN_FORMATS)] + rng.sample(FORMATS, k=rng.randint(0, 2))
+        )
     ]
     return {
         "name": f"bench-{index:06d}",

@@ -169,8 +169,10 @@ def drive_sql(mix: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
             for label, statement in (("documentos", broad.documents), ("resumen", broad.summary)):
                 compiled = statement.compile(engine)
                 rows = raw.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
-                scans = sorted({r.strip().split("  (")[0].lstrip("-> ") for r in rows if "Scan on territorio" in r})
+                scans = sorted({r.strip().split("  (")[0].lstrip("-> ") for r in rows if "Scan" in r})
                 explains.append(f"q={word} {label}: " + "; ".join(scans))
+            matched = connection.search(q=word, rows=0, defType="dismax", mm="2<-1 5<80%").hits
+            explains.append(f"q={word} coincide con {matched} conjuntos")
     return (
         {
             "p50_ms": _percentile(latencies, 50) * 1000,
