@@ -28,6 +28,13 @@ setup(
     entry_points={
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
+            "territorio_openaq = ckanext.territorio.harvesters.plugins:OpenAQHarvester",
+            "territorio_sensorthings = ckanext.territorio.harvesters.plugins:SensorThingsHarvester",
+            "territorio_ngsi_ld = ckanext.territorio.harvesters.plugins:NGSILDHarvester",
+            "territorio_sinca = ckanext.territorio.harvesters.plugins:SincaHarvester",
+            "territorio_ckan_harvester = ckanext.territorio.harvesters.catalog:TerritorioCKANHarvester",
+            "territorio_dcat_rdf_harvester = ckanext.territorio.harvesters.catalog:TerritorioDCATRDFHarvester",
+            "territorio_dcat_json_harvester = ckanext.territorio.harvesters.catalog:TerritorioDCATJSONHarvester",
         ],
         "ckan.rdf.profiles": [
             "territorio_dcat_ap = ckanext.territorio.dcat.profile:TerritorioDCATAPProfile",

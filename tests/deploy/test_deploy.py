@@ -18,7 +18,9 @@ DEPLOY = REPO / "deploy"
 VENV_BIN = Path(sys.executable).parent
 PLUGINS = (
     "territorio activity scheming_datasets spatial_metadata spatial_query "
-    "harvest ckan_harvester dcat datastore"
+    "harvest territorio_ckan_harvester territorio_dcat_rdf_harvester "
+    "territorio_dcat_json_harvester territorio_openaq territorio_sensorthings "
+    "territorio_ngsi_ld territorio_sinca dcat datastore"
 )
 
 
@@ -162,7 +164,9 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
         group.name: group.process_configs[0] for group in options.process_group_configs
     }
 
-    assert set(programs) == {"web", "jobs-worker", "harvest-gather", "harvest-fetch"}
+    assert set(programs) == {
+        "web", "jobs-worker", "harvest-gather", "harvest-fetch", "harvest-scheduler"
+    }
     web = programs["web"].command
     assert web.startswith("/venv/bin/gunicorn ") and "--bind 127.0.0.1:5000" in web
     assert web.endswith("wsgi:application")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import demo as demo_data
+from . import vocabularies
 
 __all__ = ["territorio"]
 
@@ -38,7 +39,7 @@ def demo() -> None:
 )
 @click.pass_context
 def load(ctx: click.Context, path: Path) -> None:
-    """Crea o actualiza las organizaciones y conjuntos de datos de demostración.
+    """Crea o actualiza las organizaciones, conjuntos de datos e iniciativas de demostración.
 
     Se puede repetir: lo que ya coincide con el catálogo no se modifica.
     """
@@ -49,19 +50,27 @@ def load(ctx: click.Context, path: Path) -> None:
 
     counts: Counter[tuple[str, demo_data.Change]] = Counter()
     flask_app = ctx.meta["flask_app"]
+    fw = vocabularies.current()
     # Actions that build URLs or look at the current user need a request context.
     with flask_app.test_request_context():
-        outcomes = demo_data.territorio_demo_load(catalog)
+        outcomes = demo_data.territorio_demo_load(catalog, fw)
         with click.progressbar(
             outcomes,
-            length=len(catalog),
+            length=catalog.size(fw),
             label="Cargando demostración",
             item_show_func=lambda outcome: outcome.name if outcome else None,
         ) as progress:
-            for outcome in progress:
-                counts[(outcome.kind, outcome.change)] += 1
+            try:
+                for outcome in progress:
+                    counts[(outcome.kind, outcome.change)] += 1
+            except demo_data.DemoCatalogError as error:
+                raise click.ClickException(str(error)) from error
 
-    for kind, label in (("organization", "Organizaciones"), ("dataset", "Conjuntos de datos")):
+    for kind, label in (
+        ("organization", "Organizaciones"),
+        ("dataset", "Conjuntos de datos"),
+        ("initiative", "Iniciativas"),
+    ):
         summary = ", ".join(
             f"{counts[(kind, change)]} {text}" for change, text in _CHANGE_LABELS.items()
         )

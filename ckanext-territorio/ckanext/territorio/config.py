@@ -53,3 +53,17 @@ def default_presets() -> str:
 def search_cache_ttl() -> int:
     """Seconds search results and facet counts stay in Redis; 0 disables the cache."""
     return tk.config["ckanext.territorio.search.cache_ttl"]
+
+
+# --- harvesters ---------------------------------------------------------------------------
+
+
+def harvest_allow_networks() -> list[str]:
+    """Non-public networks harvest sources may be read from (operator allow-list)."""
+    value = tk.config["ckanext.territorio.harvest.allow_networks"] or []
+    return value.split() if isinstance(value, str) else list(value)
+
+
+def harvest_int(name: str) -> int:
+    """An integer ``ckanext.territorio.harvest.<name>`` option (timeout, max_pages...)."""
+    return int(tk.config[f"ckanext.territorio.harvest.{name}"])

@@ -7,10 +7,16 @@ import ckan.plugins.toolkit as tk
 
 from . import vocabularies
 from .fields import decode_list
+from .page_helpers import (
+    territorio_assignment_label,
+    territorio_overview,
+    territorio_text,
+)
 from .policy_helpers import territorio_validation_badge, territorio_validation_report
 from .vocab import Framework, LocalizedText
 
 __all__ = [
+    "territorio_assignment_label",
     "territorio_comuna_choices",
     "territorio_dimension_choices",
     "territorio_facet_label",
@@ -18,8 +24,10 @@ __all__ = [
     "territorio_frequency_choices",
     "territorio_initiative_status_choices",
     "territorio_linked_datasets",
+    "territorio_overview",
     "territorio_region_choices",
     "territorio_subdimension_choices",
+    "territorio_text",
     "territorio_validation_badge",
     "territorio_validation_report",
 ]

@@ -1,7 +1,13 @@
-"""Demo organizations and datasets for a freshly installed portal (make up)."""
+"""Demo organizations, datasets and initiatives for a freshly installed portal (make up)."""
 from __future__ import annotations
 
-from .catalog import DEFAULT_CATALOG, DemoCatalog, DemoCatalogError, load_catalog
+from .catalog import (
+    DEFAULT_CATALOG,
+    DemoCatalog,
+    DemoCatalogError,
+    DemoInitiative,
+    load_catalog,
+)
 from .loader import Change, Outcome, territorio_demo_load
 
 __all__ = [
@@ -9,6 +15,7 @@ __all__ = [
     "Change",
     "DemoCatalog",
     "DemoCatalogError",
+    "DemoInitiative",
     "Outcome",
     "load_catalog",
     "territorio_demo_load",

@@ -1,0 +1,70 @@
+"""One tick of the harvest scheduler, and the loop that repeats it (a supervised process).
+
+A tick: put back on their queue the items whose consumer stopped beating (see
+``liveness``), then ckanext-harvest's ``harvest_jobs_run``: create the jobs that are due by
+each source's frequency (``ALWAYS`` means every tick), mark finished jobs (and, with
+``ckan.harvest.timeout``, time out stuck ones). ckanext-harvest expects this every few
+minutes ("or else jobs will never show as finished").
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from .. import config as territorio_config
+from .liveness import requeue_stale
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickReport:
+    requeued: list[str]
+    running: int
+    started: float
+    finished: float
+
+
+def tick() -> TickReport:
+    started = time.monotonic()
+    requeued = requeue_stale(territorio_config.harvest_int("stale_after"))
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context: dict[str, Any] = {"model": model, "session": model.Session, "user": site_user["name"]}
+    try:
+        tk.get_action("harvest_jobs_run")(context, {})
+        from ckanext.harvest.model import HarvestJob
+
+        running = model.Session.query(HarvestJob).filter(HarvestJob.status == "Running").count()
+    finally:
+        model.Session.remove()
+    return TickReport(requeued, running, started, time.monotonic())
+
+
+def run_forever(interval: float, on_tick: Callable[[TickReport], None] | None = None) -> None:
+    """Tick every ``interval`` seconds until SIGTERM/SIGINT; a failed tick is logged, not fatal."""
+    stopping = False
+
+    def stop(_signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        began = time.monotonic()
+        try:
+            report = tick()
+            if on_tick is not None:
+                on_tick(report)
+        except Exception:
+            log.exception("Falló un ciclo del programador de cosechas")
+            model.Session.remove()
+        while not stopping and time.monotonic() - began < interval:
+            time.sleep(min(1.0, interval))

@@ -1,0 +1,280 @@
+"""The JSON configuration of a harvest source, checked with navl schemas.
+
+Common keys (every source type): the territorial defaults ``dimension``, ``subdimension``,
+``region``, ``comuna``, ``license_id`` and the dataset's ``title``, ``notes``, ``tags``,
+``frequency``, ``contact_name``, ``contact_email``; ``api_key`` for APIs that need one;
+run bounds ``max_pages``, ``max_megabytes``, ``timeout``. Sensor types add the first-run
+window (``start`` or ``backfill_days``), ``overlap_hours`` and ``page_size``; each type adds
+its own keys (see ``SENSOR_SCHEMAS``). Unknown keys are refused (a typo would silently do
+nothing), except on catalogue types, whose stock harvesters read keys of their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import validate
+
+from .. import config as territorio_config
+from .. import vocab
+from ..vocab.frequency import frequencies
+
+Validator = Callable[..., Any]
+
+
+def _invalid(message: str) -> tk.Invalid:
+    return tk.Invalid(message)
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _invalid("se esperaba un texto no vacío")
+    return value.strip()
+
+
+def text_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _invalid("se esperaba una lista de textos")
+    return [v.strip() for v in value]
+
+
+def region_list(value: Any) -> list[str]:
+    result = []
+    for item in text_list(value):
+        try:
+            result.append(vocab.normalise_region_code(item, fw=_framework()))
+        except ValueError as exc:
+            raise _invalid(str(exc)) from None
+    return result
+
+
+def comuna_list(value: Any) -> list[str]:
+    result = []
+    fw = _framework()
+    for item in text_list(value):
+        try:
+            code = vocab.normalise_comuna_code(item, fw=fw)
+        except (ValueError, KeyError):
+            raise _invalid(f"comuna desconocida: '{item}'") from None
+        if code not in fw.comuna_by_cut:
+            raise _invalid(f"comuna desconocida: '{item}'")
+        result.append(code)
+    return result
+
+
+def dimension_list(value: Any) -> list[str]:
+    fw = _framework()
+    items = text_list(value)
+    for item in items:
+        if item not in fw.dimension_by_slug:
+            raise _invalid(f"dimensión desconocida: '{item}'")
+    return items
+
+
+def subdimension_list(value: Any) -> list[str]:
+    fw = _framework()
+    items = text_list(value)
+    for item in items:
+        if item not in fw.subdimension_by_slug:
+            raise _invalid(f"subdimensión desconocida: '{item}'")
+    return items
+
+
+def frequency_code(value: Any) -> str:
+    code = frequencies(territorio_config.schemas_dir()).code_of(text(value))
+    if code is None:
+        raise _invalid(f"frecuencia desconocida: '{value}'")
+    return code
+
+
+def int_range(low: int, high: int) -> Validator:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _invalid(f"se esperaba un número entero entre {low} y {high}")
+        return value
+
+    return check
+
+
+def share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise _invalid("se esperaba una proporción entre 0 y 1 (p. ej. 0.2)")
+    return float(value)
+
+
+def bbox(value: Any) -> list[float]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 4
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        raise _invalid("se esperaba [oeste, sur, este, norte] en grados")
+    west, south, east, north = (float(v) for v in value)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise _invalid("caja inválida: oeste < este y sur < norte, en grados")
+    return [west, south, east, north]
+
+
+def moment(value: Any) -> str:
+    """An ISO 8601 date or date-time; a date-time without offset is taken as UTC."""
+    item = text(value)
+    try:
+        parsed = dt.datetime.fromisoformat(item.replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid("se esperaba una fecha ISO 8601 (AAAA-MM-DD o AAAA-MM-DDTHH:MM:SSZ)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.isoformat()
+
+
+def choice(*options: str) -> Validator:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise _invalid(f"se esperaba uno de: {', '.join(options)}")
+        return str(value)
+
+    return check
+
+
+def iso_country(value: Any) -> str:
+    item = text(value).upper()
+    if len(item) != 2 or not item.isalpha():
+        raise _invalid("se esperaba un código de país ISO 3166-1 de dos letras (p. ej. CL)")
+    return item
+
+
+def url(value: Any) -> str:
+    item = text(value)
+    if not item.startswith(("http://", "https://")):
+        raise _invalid("se esperaba una dirección http(s)")
+    return item
+
+
+def utc_offset(value: Any) -> str:
+    item = text(value)
+    if len(item) != 6 or item[0] not in "+-" or item[3] != ":" or not (item[1:3] + item[4:]).isdigit():
+        raise _invalid("se esperaba un desfase como -04:00")
+    return item
+
+
+def temporal_choice(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return choice("auto", "yes", "no")(value)
+
+
+def _framework() -> vocab.Framework:
+    return vocab.framework(territorio_config.schemas_dir())
+
+
+def _reject_unknown(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Any) -> None:
+    extras = data.pop(key, None) or {}
+    for name in sorted(extras):
+        errors.setdefault((name,), []).append("clave desconocida")
+
+
+def _optional(*validators: Validator) -> list[Validator]:
+    return [tk.get_validator("ignore_missing"), *validators]
+
+
+def territorial_schema() -> dict[str, list[Validator]]:
+    return {
+        "dimension": _optional(dimension_list),
+        "subdimension": _optional(subdimension_list),
+        "region": _optional(region_list),
+        "comuna": _optional(comuna_list),
+        "license_id": _optional(text),
+        "title": _optional(text),
+        "notes": _optional(text),
+        "tags": _optional(text_list),
+        "frequency": _optional(frequency_code),
+        "contact_name": _optional(text),
+        "contact_email": _optional(text),
+        "api_key": _optional(text),
+        "max_pages": _optional(int_range(1, 1_000_000)),
+        "max_megabytes": _optional(int_range(1, 100_000)),
+        "timeout": _optional(int_range(1, 600)),
+    }
+
+
+def sensor_schema() -> dict[str, list[Validator]]:
+    schema = territorial_schema()
+    schema.update(
+        {
+            "region": [tk.get_validator("not_missing"), region_list],
+            "start": _optional(moment),
+            "backfill_days": _optional(int_range(0, 3660)),
+            "overlap_hours": _optional(int_range(0, 24 * 90)),
+            "page_size": _optional(int_range(1, 10_000)),
+            "match_meters": _optional(int_range(0, 5000)),
+            "__extras": [_reject_unknown],
+        }
+    )
+    return schema
+
+
+SENSOR_SCHEMAS: dict[str, dict[str, list[Validator]]] = {
+    "openaq": {
+        "iso": _optional(iso_country),
+        "bbox": _optional(bbox),
+        "parameters": _optional(text_list),
+    },
+    "sensorthings": {
+        "things_filter": _optional(text),
+        "observed_properties": _optional(text_list),
+    },
+    "ngsi-ld": {
+        "entity_types": _optional(text_list),
+        "context": _optional(url),
+        "tenant": _optional(text),
+        "temporal": _optional(temporal_choice),
+    },
+    "sinca": {
+        "stations": _optional(text_list),
+        "parameters": _optional(text_list),
+        "utc_offset": _optional(utc_offset),
+        "export_url": _optional(url),
+    },
+}
+
+
+def catalog_schema() -> dict[str, list[Validator]]:
+    schema = territorial_schema()
+    schema.update(
+        {
+            "withdraw": _optional(choice("delete", "private", "none")),
+            "withdraw_max_share": _optional(share),
+        }
+    )
+    return schema
+
+
+def parse(config_text: str | None, schema: Mapping[str, list[Validator]], *, keep_unknown: bool = False) -> dict[str, Any]:
+    """The validated config as a dict; ValueError with every problem (Spanish) otherwise."""
+    if not config_text or not config_text.strip():
+        raw: Any = {}
+    else:
+        try:
+            raw = json.loads(config_text)
+        except ValueError as exc:
+            raise ValueError(f"la configuración no es JSON válido ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ValueError("la configuración debe ser un objeto JSON ({\"clave\": valor})")
+    data, errors = validate(dict(raw), dict(schema), {})
+    if errors:
+        problems = []
+        for key in sorted(errors):
+            for message in errors[key] if isinstance(errors[key], list) else [errors[key]]:
+                shown = "falta (obligatoria)" if message == "Missing value" else message
+                problems.append(f"'{key}': {shown}")
+        raise ValueError("; ".join(problems))
+    if keep_unknown:
+        data = {**raw, **data}
+    return data

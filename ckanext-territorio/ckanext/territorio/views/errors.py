@@ -1,0 +1,30 @@
+"""Error pages of the territorial blueprints (unknown dimension or region), in Spanish first."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+from werkzeug.exceptions import NotFound
+
+
+def _not_found(error: Any) -> tuple[str, int]:
+    """ObjectNotFound from our views, or a 404 abort: the message says what is missing."""
+    message = getattr(error, "message", None) or getattr(error, "description", None) or ""
+    return tk.render("territorio/error.html", {"message": str(message)}), 404
+
+
+def _not_authorized(error: Any) -> tuple[str, int]:
+    """A search the user may not run (403), with the same ways back."""
+    return tk.render(
+        "territorio/error.html",
+        {"message": tk._("No tiene permiso para ver esta página."), "status": 403},
+    ), 403
+
+
+def handle_errors(blueprint: Blueprint) -> Blueprint:
+    """Unknown slugs and codes give a 404 page that leads back to the framework."""
+    blueprint.register_error_handler(tk.ObjectNotFound, _not_found)
+    blueprint.register_error_handler(NotFound, _not_found)
+    blueprint.register_error_handler(tk.NotAuthorized, _not_authorized)
+    return blueprint

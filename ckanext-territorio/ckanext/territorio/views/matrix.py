@@ -1,0 +1,27 @@
+"""/matriz: dimensions × regions, the plan's "progress of each territory" at a glance."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+
+from .. import vocabularies
+from ..coverage import build_matrix
+from .errors import handle_errors
+
+matrix = handle_errors(Blueprint("territorio_matrix", __name__))
+
+
+@matrix.route("/matriz", strict_slashes=False)
+def index() -> str:
+    """Regions (rows, north to south) by dimensions (columns), with totals."""
+    fw = vocabularies.current()
+    return tk.render(
+        "territorio/matrix.html",
+        {
+            "matrix": build_matrix(fw),
+            "dimensions": [d for d in fw.dimensions if not d.cross_cutting],
+            "regions": fw.regions,
+            "national": fw.national,
+            "leads": {(a.dimension, a.region): a for a in fw.assignments},
+        },
+    )
