@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import ckan.plugins.toolkit as tk
 import pytest
 from factories import territorial_schemas
-from views_html import soup_of, text_of
+from views_html import page_heading, soup_of, text_of
 
 pytestmark = [
     *territorial_schemas,
@@ -23,7 +23,7 @@ def test_dimension_page_shows_its_name_description_and_counts(app):
     html = page_of(app)
     page = text_of(html)
 
-    assert soup_of(html).select_one("h1").get_text(strip=True) == "Movilidad"
+    assert page_heading(soup_of(html)) == "Movilidad"
     assert "Desplazamiento de personas y mercancías" in page
     assert "2 conjuntos de datos · 2 iniciativas" in page
 
@@ -89,7 +89,7 @@ def test_dimension_index_lists_the_seven(app):
     page = soup_of(app.get(tk.url_for("territorio_dimension.index")).body)
 
     assert len(page.select(".territorio-dimension-card")) == 7
-    assert page.select_one("h1").get_text(strip=True) == "Las siete dimensiones del plan"
+    assert page_heading(page) == "Las siete dimensiones del plan"
 
 
 @pytest.mark.parametrize("slug", ["inexistente", "habilitantes", "calidad-del-aire"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 import pytest
 from factories import territorial_schemas
-from views_html import soup_of, text_of
+from views_html import page_heading, soup_of, text_of
 
 pytestmark = [
     *territorial_schemas,
@@ -21,7 +21,7 @@ def test_region_page_shows_its_name_capital_and_counts(app):
     html = page_of(app)
     page = text_of(html)
 
-    assert soup_of(html).select_one("h1").get_text(strip=True) == "Región de La Araucanía"
+    assert page_heading(soup_of(html)) == "Región de La Araucanía"
     assert "Región IX" in page and "Capital: Temuco" in page
     assert "2 conjuntos de datos · 2 iniciativas" in page
 

@@ -14,3 +14,11 @@ def text_of(html: str) -> str:
 
 def soup_of(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
+
+
+def page_heading(soup: BeautifulSoup) -> str:
+    """The page's own title: the first h1 outside the site header."""
+    for heading in soup.select("h1"):
+        if heading.find_parent("header") is None:
+            return heading.get_text(strip=True)
+    raise AssertionError("la página no tiene título h1 propio")
