@@ -24,6 +24,16 @@ def _start(report_id: str) -> Any:
     return report
 
 
+def _fail(report: Any, reason: str | None = None) -> None:
+    """Close the report as failed, with why when the check never ran."""
+    report.status = "failed"
+    if reason is None:
+        report.finished = dt.datetime.now(dt.timezone.utc)
+    else:
+        report.stats = {"reason": reason}
+    model.Session.commit()
+
+
 def territorio_validate_resource(report_id: str) -> None:
     """Run the content rules on a resource's file and store the report."""
     report = _start(report_id)
@@ -35,23 +45,17 @@ def territorio_validate_resource(report_id: str) -> None:
             policy_service.site_context(), {"id": report.resource_id}
         )
     except tk.ObjectNotFound:
-        report.status = "failed"
-        report.stats = {"reason": "resource deleted"}
-        model.Session.commit()
+        _fail(report, "resource deleted")
         return
     if policy_store.fingerprint(resource, policy.version) != report.fingerprint:
         # the file changed while this job waited: a newer report is queued for it
-        report.status = "failed"
-        report.stats = {"reason": "superseded"}
-        model.Session.commit()
+        _fail(report, "superseded")
         return
     try:
         result = policy_service.check_resource(resource, policy)
     except Exception:
         log.exception("Validación del recurso %s falló", report.resource_id)
-        report.status = "failed"
-        report.finished = dt.datetime.now(dt.timezone.utc)
-        model.Session.commit()
+        _fail(report)
         raise
     policy_store.finish(
         report,
@@ -73,9 +77,7 @@ def territorio_validate_dcat(report_id: str) -> None:
             policy_service.site_context(), {"id": report.package_id}
         )
     except tk.ObjectNotFound:
-        report.status = "failed"
-        report.stats = {"reason": "dataset deleted"}
-        model.Session.commit()
+        _fail(report, "dataset deleted")
         return
     graph = policy_service.dcat_graph(dataset)
     findings = shacl.validate(graph, policy)

@@ -48,12 +48,6 @@ class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]
     validated_data_dict: Mapped[str | None] = mapped_column(sa.Text)
     search_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
     field_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False)
-    # Fresh from a sequence on every write: orders documents by last indexing.
-    version: Mapped[int] = mapped_column(
-        sa.BigInteger,
-        nullable=False,
-        server_default=sa.text("nextval('territorio_search_doc_version_seq')"),
-    )
     geom = mapped_column(
         Geometry(geometry_type="GEOMETRY", srid=4326, spatial_index=False)
     )

@@ -47,9 +47,9 @@ def bump() -> None:
                   "desactualizados hasta que expiren", exc_info=True)
 
 
-def key(statement: Any, version: int) -> str:
+def key(statement: Any, generation: int) -> str:
     compiled = statement.compile(dialect=_DIALECT)
-    material = repr((str(compiled), sorted(compiled.params.items()), version))
+    material = repr((str(compiled), sorted(compiled.params.items()), generation))
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()
 
 

@@ -32,7 +32,6 @@ TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
 _RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 # ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
 _RANK_NORMALISATION = 1
-_VERSION_SEQUENCE = "territorio_search_doc_version_seq"
 # Documents written per INSERT when CKAN defers commits (index rebuilds).
 _BATCH = 250
 _pending: list[dict[str, Any]] = []
@@ -155,14 +154,14 @@ class PostgresSearchConnection:
         plan = self.plan(q, **kwargs)
         flush_pending()
         try:
-            version = self._index_version()
+            generation = self._index_generation()
             docs: list[dict[str, Any]] = []
             if plan.documents is not None:
-                rows = self._cached(plan.documents, version, _document_rows)
+                rows = self._cached(plan.documents, generation, _document_rows)
                 docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
             hits = 0
             facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-            for position, value, n in self._cached(plan.summary, version, _plain_rows):
+            for position, value, n in self._cached(plan.summary, generation, _plain_rows):
                 if position == _HITS:
                     hits = int(n)
                 else:
@@ -235,22 +234,22 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _index_version(self) -> int | None:
+    def _index_generation(self) -> int | None:
         """The index generation keying the result cache, or None when it is off."""
         if config.search_cache_ttl() <= 0:
             return None
         return cache.generation()
 
-    def _cached(self, statement: Any, version: int | None, read: Any) -> list[Any]:
-        """Rows of ``statement``, from Redis while the index version is unchanged.
+    def _cached(self, statement: Any, generation: int | None, read: Any) -> list[Any]:
+        """Rows of ``statement``, from Redis while the index generation is unchanged.
 
         Like Solr's query result cache: keyed by the exact SQL (filters,
         permission labels, sort, page) and the index generation, so a committed
         change is visible at once; the TTL only bounds memory.
         """
-        if version is None:
+        if generation is None:
             return read(statement)
-        cache_key = cache.key(statement, version)
+        cache_key = cache.key(statement, generation)
         rows = cache.get(cache_key)
         if rows is None:
             rows = read(statement)
@@ -377,7 +376,6 @@ def flush_pending(*_: Any) -> None:
         if column.name != "index_id"
     }
     updated["indexed_at"] = sa.func.now()
-    updated["version"] = sa.func.nextval(_VERSION_SEQUENCE)
     statement = statement.on_conflict_do_update(
         index_elements=[TABLE.c.index_id], set_=updated
     )
