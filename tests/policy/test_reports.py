@@ -57,7 +57,7 @@ def test_a_clean_upload_gets_a_passing_report(create_with_upload, publisher, run
 
     shown = report(resource["id"])
     assert (shown["status"], shown["passed"], shown["error_count"]) == ("done", True, 0)
-    assert shown["policy_version"] == "2026.1"
+    assert shown["policy_version"] == "2026.2"
     assert shown["stats"]["rows"] == 5
     assert shown["started"] and shown["finished"]
     assert {r["rule"] for r in shown["rules"]} >= {"tabular.encoding", "sensor.timestamp", "personal.rut"}
@@ -202,15 +202,51 @@ def test_the_resource_page_shows_the_report_in_spanish(app, create_with_upload, 
 
 
 def test_the_dataset_report_includes_dcat_ap_conformance(run_jobs):
-    dataset = TerritorialDataset(resources=[])
+    # format, media type and geometry are the DCAT-AP 3 shapes ckanext-dcat alone fails
+    dataset = TerritorialDataset(
+        resources=[
+            {
+                "url": "http://datos.temuco.example/zonas.geojson",
+                "name": "Zonas",
+                "format": "GeoJSON",
+                "mimetype": "application/geo+json",
+            }
+        ]
+    )
 
     run_jobs()
 
     dcat = call_action("territorio_validation_show", package_id=dataset["id"])["dcat"]
     assert dcat["status"] == "done"
     assert dcat["stats"]["shapes"] == "dcat-ap-3.0.0-SHACL.ttl"
-    assert [r["rule"] for r in dcat["rules"]] == ["dcat.shacl"]
-    assert dcat["error_count"] == 0  # a warning in the shipped policy
+    # an error in the shipped policy: the portal's own DCAT conforms
+    assert [(r["rule"], r["level"], r["passed"]) for r in dcat["rules"]] == [("dcat.shacl", "error", True)]
+    assert dcat["error_count"] == 0
+
+
+def test_a_standing_dcat_error_blocks_publication(publisher):
+    from rdflib import Graph
+
+    from ckanext.territorio.logic import policy_service, policy_store
+    from ckanext.territorio.policy import shacl
+
+    dataset = TerritorialDataset(owner_org=publisher["org"]["id"], private=True, resources=[])
+    # a dataset node without title or description: what a broken mapping would publish
+    broken = Graph().parse(
+        data=f"<http://datos.example/d/{dataset['id']}> a <http://www.w3.org/ns/dcat#Dataset> .",
+        format="turtle",
+    )
+    findings = shacl.validate(broken, policy_service.current())
+    assert findings.as_list()[0]["count"] >= 2
+    policy_store.record(dataset["id"], "dcat", findings)
+    model.Session.commit()
+
+    with pytest.raises(tk.ValidationError) as excinfo:
+        call_action("package_patch", {"user": publisher["editor"]["name"]}, id=dataset["id"], private=False)
+
+    [message] = excinfo.value.error_dict["private"][:1]
+    assert message.startswith("No se puede publicar: regla dcat.shacl en el recurso 'metadatos DCAT-AP'")
+    assert call_action("package_show", id=dataset["id"])["private"] is True
 
 
 def harvest_import(dataset: dict) -> dict:

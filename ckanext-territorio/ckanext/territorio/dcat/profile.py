@@ -8,16 +8,22 @@ graph_from_dataset and parse_dataset are mirror images:
 - personal_data           → dpv:hasData dpv:NonPersonalData / AnonymisedData / PersonalData
   (W3C Data Privacy Vocabulary)
 - contact_name/_email, temporal_start/_end and spatial (GeoJSON) are DCAT-AP 3's own
-  mapping (dcat:contactPoint as vcard, dct:temporal, dct:spatial with locn:geometry).
+  mapping (dcat:contactPoint as vcard, dct:temporal, dct:spatial with locn:geometry), the
+  geometry a locn:Geometry node with GeoSPARQL literals (see geometry.py)
+- resource format, mimetype → dct:format EU file-type concept, dcat:mediaType IANA IRI
+  (see formats.py)
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from ckanext.dcat.profiles import DCAT, DCT, EuropeanDCATAP3Profile
-from rdflib import Literal, Namespace, URIRef
+import ckan.plugins.toolkit as tk
+from ckanext.dcat.profiles import DCAT, DCT, LOCN, EuropeanDCATAP3Profile
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from ckanext.territorio.logic import policy_service
 from ckanext.territorio.policy import dcat_terms
@@ -25,6 +31,7 @@ from ckanext.territorio.policy import dcat_terms
 from .. import vocabularies
 from ..fields import decode_list
 from ..vocab import Framework
+from . import formats, geometry
 from .skos import SCHEME_TITLE, TERRITORIES_TITLE, add_labels
 from .uris import FrameworkURIs
 
@@ -32,6 +39,8 @@ THEME_FIELDS = ("dimension", "subdimension")
 PLACE_FIELDS = ("region", "comuna")
 
 DPV = Namespace("https://w3id.org/dpv#")
+# scheme ":" — a theme that is not one is text kept from a source
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 PERSONAL_DATA = {
     "none": DPV.NonPersonalData,
     "anonymized": DPV.AnonymisedData,
@@ -52,6 +61,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         self._graph_places(dataset_dict, dataset_ref, fw, uris)
         self._graph_frequency(dataset_dict, dataset_ref)
         self._graph_personal_data(dataset_dict, dataset_ref)
+        formats.graph_formats(self.g, dataset_ref, vocabularies.file_type_table())
         # Licence and access rights as EU authority IRIs, from the data-use policy.
         dcat_terms.apply(self.g, dataset_ref, dataset_dict, policy_service.current())
 
@@ -67,12 +77,26 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
             add_labels(self.g, scheme, DCT.title, title)
 
+    def _add_spatial_value_to_graph(self, spatial_ref: Node, predicate: URIRef, value: Any) -> None:
+        if predicate != LOCN.geometry:
+            # dcat:bbox and dcat:centroid stay literals in DCAT-AP 3
+            super()._add_spatial_value_to_graph(spatial_ref, predicate, value)
+            return
+        # ckanext-dcat checks the value and writes its typed literals (as its
+        # output_spatial_format says) on a scratch subject; they move into the geometry node
+        scratch = BNode()
+        super()._add_spatial_value_to_graph(scratch, predicate, value)
+        literals = [o for o in self.g.objects(scratch, predicate) if isinstance(o, Literal)]
+        self.g.remove((scratch, None, None))
+        geometry.add_geometry(self.g, spatial_ref, literals, value)
+
     def _values(self, dataset_dict: dict[str, Any], field: str) -> list[str]:
         return decode_list(self._get_dataset_value(dataset_dict, field))
 
     def _graph_themes(
         self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
     ) -> None:
+        self._graph_other_themes(dataset_ref)
         scheme = URIRef(uris.scheme)
         for slug in self._values(dataset_dict, "dimension"):
             dimension = fw.dimension_by_slug.get(slug)
@@ -87,6 +111,25 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, sub.label)
             self.g.add((concept, SKOS.broader, URIRef(uris.dimension(sub.dimension))))
+
+    def _graph_other_themes(self, dataset_ref: URIRef) -> None:
+        """Themes kept from a harvested source (the ``theme`` extra) as skos:Concept, as DCAT-AP 3 wants."""
+        for theme in list(self.g.objects(dataset_ref, DCAT.theme)):
+            if not isinstance(theme, URIRef):
+                continue
+            if ABSOLUTE_IRI.match(str(theme)):
+                self.g.add((theme, RDF.type, SKOS.Concept))
+                data_theme = vocabularies.data_theme_table().by_uri(str(theme))
+                if data_theme is not None:
+                    # the EU data themes' own labels (the shapes want a prefLabel)
+                    add_labels(self.g, theme, SKOS.prefLabel, data_theme.label)
+                continue
+            # a source's theme given as text: a concept labelled with it
+            self.g.remove((dataset_ref, DCAT.theme, theme))
+            concept = BNode()
+            self.g.add((dataset_ref, DCAT.theme, concept))
+            self.g.add((concept, RDF.type, SKOS.Concept))
+            self.g.add((concept, SKOS.prefLabel, Literal(str(theme))))
 
     def _graph_places(
         self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
@@ -144,10 +187,40 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         self._parse_places(dataset_dict, dataset_ref, fw, uris)
         self._parse_frequency(dataset_dict)
         self._parse_personal_data(dataset_dict, dataset_ref)
+        self._parse_formats(dataset_dict, dataset_ref)
         if not self._schema_field("contact"):
             # the scheming profile adds it; our schemas keep contact_name/contact_email
             dataset_dict.pop("contact", None)
         return dataset_dict
+
+    def _parse_geodata(self, spatial: Node, datatype: URIRef, cur_value: str | None) -> str | None:
+        # ckanext-dcat's own reads literals only (a geometry node would raise)
+        found = geometry.parse_geometry(self.g, spatial, datatype)
+        return found if found is not None else cur_value
+
+    def _parse_formats(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """CKAN format and mimetype back from the file-type concept and IANA IRI."""
+        table = vocabularies.file_type_table()
+        by_ref = {str(r.get("distribution_ref")): r for r in dataset_dict.get("resources", [])}
+        for distribution in self._distributions(dataset_ref):
+            resource = by_ref.get(str(distribution))
+            if resource is None:
+                continue
+            mimetype = formats.parse_media_type(self.g, distribution)
+            if mimetype:
+                resource["mimetype"] = mimetype
+            value = formats.parse_format(self.g, distribution, table)
+            if value is None:
+                # no dct:format: ckanext-dcat took the media type's IANA IRI as the format
+                current = str(resource.get("format") or "")
+                text = formats.media_type_text(current)
+                if text == current:
+                    continue
+                value = text
+            if formats.MEDIA_TYPE.fullmatch(value):
+                # the CKAN name of a media type (text/csv → CSV), as ckanext-dcat does
+                value = tk.h.unified_resource_format(value)
+            resource["format"] = value
 
     def _parse_themes(
         self, dataset_dict: dict[str, Any], dataset_ref: URIRef, fw: Framework, uris: FrameworkURIs
@@ -158,6 +231,8 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             concept = uris.parse(str(theme)) if isinstance(theme, URIRef) else None
             if concept is not None and concept.kind in found:
                 found[concept.kind].add(concept.value)
+            elif isinstance(theme, BNode):
+                others += [str(label) for label in self.g.objects(theme, SKOS.prefLabel)]
             else:
                 others.append(str(theme))
         self._replace_extra(dataset_dict, "theme", json.dumps(sorted(others)) if others else None)

@@ -85,6 +85,7 @@ def territorio_validate_dcat(report_id: str) -> None:
         report, findings, {"triples": len(graph), "shapes": shacl.shapes_path(policy).name}
     )
     model.Session.commit()
+    enforce(report.package_id)
 
 
 def enforce(package_id: str) -> None:
@@ -96,7 +97,9 @@ def enforce(package_id: str) -> None:
     except tk.ObjectNotFound:
         return
     resources = dataset.get("resources") or []
-    blocks = policy_service.publication_blocks(resources, dataset.get("personal_data"), policy)
+    blocks = policy_service.publication_blocks(
+        resources, dataset.get("personal_data"), policy, package_id
+    )
     rule = policy.rule(publication.RULE)
     if not dataset.get("private") and blocks and rule.params["si_ya_es_publico"] == "make_private":
         log.warning(

@@ -91,10 +91,35 @@ def standing(resources: Sequence[Mapping[str, Any]]) -> list[publication.Standin
     ]
 
 
+def standing_dcat(package_id: str, policy: document.Policy) -> list[publication.StandingReport]:
+    """The dataset's finished DCAT-AP report under the current policy, if it has one.
+
+    A report from an older policy version, or one still running, does not block: the job
+    queued by the save that brought the dataset here will judge it.
+    """
+    report = policy_store.latest_dataset(package_id, "dcat")
+    if report is None or report.status != "done" or report.policy_version != policy.version:
+        return []
+    return [
+        publication.StandingReport(
+            resource_id="",
+            resource_name=tk._("metadatos DCAT-AP"),
+            status=report.status,
+            rules=report.rules or [],
+        )
+    ]
+
+
 def publication_blocks(
-    resources: Sequence[Mapping[str, Any]], personal_data: Any, policy: document.Policy
+    resources: Sequence[Mapping[str, Any]],
+    personal_data: Any,
+    policy: document.Policy,
+    package_id: str | None = None,
 ) -> list[publication.Block]:
-    return publication.blocks(standing(resources), metadata.text_of(personal_data), policy)
+    reports = standing(resources)
+    if package_id:
+        reports += standing_dcat(package_id, policy)
+    return publication.blocks(reports, metadata.text_of(personal_data), policy)
 
 
 def has_unchecked_resources(

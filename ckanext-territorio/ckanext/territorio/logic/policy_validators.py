@@ -131,7 +131,7 @@ def territorio_policy_dataset(
     blocks: list[publication.Block] = []
     if becoming_public and before is not None:
         blocks = policy_service.publication_blocks(
-            values["resources"], values.get("personal_data"), policy
+            values["resources"], values.get("personal_data"), policy, str(values.get("id") or "")
         )
     lang = helpers.current_lang()
 
