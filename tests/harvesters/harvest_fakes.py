@@ -56,6 +56,20 @@ class Fault:
     times: int = 1
 
 
+@dataclass
+class Hold:
+    """Keeps the next ``times`` requests matching ``pattern`` waiting until released."""
+
+    pattern: str
+    times: int = 1
+    timeout: float = 120.0
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class FakeServer:
     """A threaded HTTP server on 127.0.0.1 with regex routes and queued faults."""
 
@@ -63,6 +77,7 @@ class FakeServer:
         self.routes: list[tuple[re.Pattern[str], Handler]] = []
         self.faults: list[Fault] = []
         self.delays: list[tuple[re.Pattern[str], float]] = []
+        self.holds: list[Hold] = []
         self.log: list[Request] = []
         self._lock = threading.Lock()
         fake = self
@@ -106,6 +121,8 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        for hold in self.holds:
+            hold.release()
         self.httpd.shutdown()
         self.httpd.server_close()
         self._thread.join(timeout=5)
@@ -117,6 +134,13 @@ class FakeServer:
         """Answer requests matching ``pattern`` only after ``seconds`` (a slow source)."""
         self.delays.append((re.compile(pattern), seconds))
 
+    def hold(self, pattern: str, times: int = 1) -> Hold:
+        """Stall the next matching requests (a page that never comes) until ``release()``."""
+        hold = Hold(pattern, times)
+        with self._lock:
+            self.holds.append(hold)
+        return hold
+
     def fault(self, pattern: str, reply: Reply, times: int = 1) -> None:
         with self._lock:
             self.faults.append(Fault(pattern, reply, times))
@@ -126,6 +150,13 @@ class FakeServer:
         return [r for r in self.log if regex.search(r.path)]
 
     def dispatch(self, request: Request) -> Reply:
+        with self._lock:
+            held = next((h for h in self.holds if h.times > 0 and re.search(h.pattern, request.path)), None)
+            if held is not None:
+                held.times -= 1
+        if held is not None:
+            held.arrived.set()
+            held.released.wait(held.timeout)
         for pattern, seconds in self.delays:
             if pattern.search(request.path):
                 time.sleep(seconds)
@@ -495,6 +526,55 @@ class SincaService:
             cells[("V", "PV", "NV").index(status)] = value
             lines.append(f"{day};{hhmm};{';'.join(cells)};")
         return Reply(200, ("\n".join(lines) + "\n").encode("utf-8"), content_type="text/plain; charset=utf-8")
+
+
+# --- the same stations in OpenAQ and SINCA (Temuco) ------------------------------------------
+
+AIR_START = dt.datetime(2024, 6, 1, tzinfo=UTC)
+CHILE = dt.timezone(dt.timedelta(hours=-4))
+
+
+def openaq_locations() -> list[OpenAQLocation]:
+    """Las Encinas (also a SINCA station: pm25, pm10, humidity) and Padre Las Casas II."""
+    return [
+        OpenAQLocation(
+            2178,
+            "Las Encinas Temuco",
+            -72.6372,
+            -38.7481,
+            [
+                OpenAQSensor(3917, "pm25", "µg/m³", [(t, 20.0 + i % 7) for i, t in enumerate(hours(AIR_START, 48))]),
+                OpenAQSensor(3918, "pm10", "µg/m³", [(t, 40.0) for t in hours(AIR_START, 48)]),
+                OpenAQSensor(3919, "relativehumidity", "%", [(t, 80.0) for t in hours(AIR_START, 48)]),
+            ],
+        ),
+        OpenAQLocation(
+            9001,
+            "Padre Las Casas II",
+            -72.5934,
+            -38.7653,
+            [OpenAQSensor(9101, "pm25", "µg/m³", [(t, 30.0) for t in hours(AIR_START, 24)])],
+        ),
+    ]
+
+
+def sinca_station(
+    key: str = "901", name: str = "Las Encinas Temuco", lon: float = -72.6371, lat: float = -38.7480
+) -> SincaStation:
+    """SINCA's Las Encinas: 30 hours of PM25 (validated, then preliminary) and NO2."""
+    local_hours = hours(dt.datetime(2024, 6, 1, 1, tzinfo=CHILE), 30)
+    return SincaStation(
+        key=key,
+        name=name,
+        comuna="Temuco",
+        region="Región de La Araucanía",
+        lon=lon,
+        lat=lat,
+        series={
+            "PM25": [(t, f"{10 + i % 5},5", "V" if i < 20 else "PV") for i, t in enumerate(local_hours)],
+            "0003": [(t, "12", "NV") for t in local_hours],
+        },
+    )
 
 
 # --- NGSI-LD -------------------------------------------------------------------------------

@@ -84,3 +84,30 @@ class TestTick:
         assert redis.get(f"{fetch}:objeto-muerto") is None
         assert redis.get(f"{fetch}:objeto-vivo") is not None
         redis.delete(f"{fetch}:objeto-vivo")
+
+    def test_a_dead_gather_of_a_job_that_timed_out_ends_the_job_and_is_not_requeued(self, make_source, fake_server):
+        from ckanext.harvest import queue
+        from ckanext.harvest.model import HarvestJob
+
+        source = make_source("sensorthings", f"{fake_server.base}/sta/v1.1", {"region": ["CL-AR"]})
+        job = call_action("harvest_job_create", source_id=source["id"], run=True)
+        # created three hours ago (past ckan.harvest.timeout); its gather killed its consumer every
+        # time it was re-queued, the last time ten minutes ago (past stale_after)
+        redis = queue.get_connection()
+        gather = queue.get_gather_routing_key()
+        message = json.dumps({"harvest_job_id": job["id"]})
+        assert redis.lrem(gather, 0, message) == 1
+        taken = dt.datetime.now() - dt.timedelta(minutes=10)
+        redis.set(f"{gather}:{job['id']}", taken.strftime(liveness.TIME_FORMAT))
+        job_obj = HarvestJob.get(job["id"])
+        job_obj.created = dt.datetime.utcnow() - dt.timedelta(hours=3)
+        job_obj.save()
+
+        report = scheduler.tick()
+        shown = call_action("harvest_job_show", id=job["id"])
+        assert shown["status"] == "Finished"
+        (error,) = call_action("harvest_job_report", id=job["id"])["gather_errors"]
+        assert "timeout (120 minutes)" in error["message"]
+        assert report.requeued == [] and report.running == 0
+        assert message not in redis.lrange(gather, 0, -1)
+        assert redis.get(f"{gather}:{job['id']}") is None

@@ -3,24 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 from ckan.tests.helpers import call_action
 from harvest_fakes import (
     NGSILDBroker,
-    OpenAQLocation,
-    OpenAQSensor,
     OpenAQService,
     SincaService,
     SincaStation,
     air_quality_entity,
     hours,
+    openaq_locations,
+    sinca_station,
     traffic_entity,
     waste_entity,
 )
 from harvest_helpers import datastore_rows, harvest_marks, observations_resource
 
 UTC = dt.timezone.utc
-CHILE = dt.timezone(dt.timedelta(hours=-4))
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 
 pytestmark = harvest_marks
@@ -30,27 +30,12 @@ def datasets_of(result):
     return {r["dataset"]["name"]: r["dataset"] for r in result["results"].values() if r.get("dataset")}
 
 
-def openaq_locations():
-    return [
-        OpenAQLocation(
-            2178,
-            "Las Encinas Temuco",
-            -72.6372,
-            -38.7481,
-            [
-                OpenAQSensor(3917, "pm25", "µg/m³", [(t, 20.0 + i % 7) for i, t in enumerate(hours(START, 48))]),
-                OpenAQSensor(3918, "pm10", "µg/m³", [(t, 40.0) for t in hours(START, 48)]),
-                OpenAQSensor(3919, "relativehumidity", "%", [(t, 80.0) for t in hours(START, 48)]),
-            ],
-        ),
-        OpenAQLocation(
-            9001,
-            "Padre Las Casas II",
-            -72.5934,
-            -38.7653,
-            [OpenAQSensor(9101, "pm25", "µg/m³", [(t, 30.0) for t in hours(START, 24)])],
-        ),
-    ]
+def stations_geojson(dataset):
+    from ckan.lib.uploader import get_resource_uploader
+
+    resource = next(r for r in dataset["resources"] if r["format"] == "GeoJSON")
+    with open(get_resource_uploader(resource).get_path(resource["id"]), encoding="utf-8") as stored:
+        return json.load(stored)
 
 
 class TestOpenAQ:
@@ -80,22 +65,6 @@ class TestOpenAQ:
         assert result["job"]["status"] == "Finished"
         (error,) = result["report"]["gather_errors"]
         assert "401" in error["message"] and "api_key" in error["message"]
-
-
-def sinca_station(key="901", name="Las Encinas Temuco", lon=-72.6371, lat=-38.7480):
-    local_hours = hours(dt.datetime(2024, 6, 1, 1, tzinfo=CHILE), 30)
-    return SincaStation(
-        key=key,
-        name=name,
-        comuna="Temuco",
-        region="Región de La Araucanía",
-        lon=lon,
-        lat=lat,
-        series={
-            "PM25": [(t, f"{10 + i % 5},5", "V" if i < 20 else "PV") for i, t in enumerate(local_hours)],
-            "0003": [(t, "12", "NV") for t in local_hours],
-        },
-    )
 
 
 class TestSinca:
@@ -136,6 +105,49 @@ class TestSinca:
         assert {(r["station_id"], r["variable"]) for r in rows} == {("openaq:2178", "pm10"), ("openaq:9001", "pm25")}
         stations = json.loads(dataset["spatial"])
         assert stations["type"] == "Polygon"
+
+    def test_sinca_takes_over_a_series_openaq_gathered_but_has_not_loaded(self, fake_server, make_source, run_job):
+        from ckanext.harvest import queue
+        from ckanext.harvest.model import HarvestObject, HarvestSource
+        from ckanext.harvest.tests.factories import HarvestJobObj
+
+        sinca = SincaService(fake_server, [sinca_station()])
+        openaq = OpenAQService(fake_server, openaq_locations())
+        openaq_source = make_source("openaq", openaq.url, TestOpenAQ.CONFIG)
+        harvester = queue.get_harvester("openaq")
+        job = HarvestJobObj(source=HarvestSource.get(openaq_source["id"]), run=False)
+        (object_id,) = queue.gather_stage(harvester, job)  # OpenAQ claims Las Encinas' pm25...
+        sinca_result = run_job(make_source("sinca", sinca.url, self.CONFIG))  # ...SINCA gathers and loads first
+        obj = HarvestObject.get(object_id)
+        queue.fetch_and_import_stages(harvester, obj)
+        assert obj.state == "COMPLETE"
+
+        openaq_dataset = call_action("package_show", id=obj.package_id)
+        openaq_rows = datastore_rows(observations_resource(openaq_dataset)["id"])
+        assert {(r["station_id"], r["variable"]) for r in openaq_rows} == {("openaq:2178", "pm10"), ("openaq:9001", "pm25")}
+        (sinca_dataset,) = datasets_of(sinca_result).values()
+        sinca_rows = datastore_rows(observations_resource(sinca_dataset)["id"])
+        assert Counter((r["station_id"], r["variable"]) for r in sinca_rows) == {
+            ("sinca:RIX/901", "pm25"): 30, ("sinca:RIX/901", "no2"): 30
+        }
+        features = {f["id"]: f["properties"] for f in stations_geojson(openaq_dataset)["features"]}
+        assert features["openaq:2178"]["misma_que"] == "sinca:RIX/901"
+        assert "misma_que" not in features["openaq:9001"]
+
+    def test_sinca_yields_a_series_openaq_already_loads(self, fake_server, make_source, run_job):
+        sinca = SincaService(fake_server, [sinca_station()])
+        openaq = OpenAQService(fake_server, openaq_locations())
+        openaq_result = run_job(make_source("openaq", openaq.url, TestOpenAQ.CONFIG))
+        sinca_result = run_job(make_source("sinca", sinca.url, self.CONFIG))
+        (sinca_dataset,) = datasets_of(sinca_result).values()
+        sinca_rows = datastore_rows(observations_resource(sinca_dataset)["id"])
+        # OpenAQ already loads Las Encinas' PM2.5: taking it over would store those hours twice
+        assert {(r["station_id"], r["variable"]) for r in sinca_rows} == {("sinca:RIX/901", "no2")}
+        (openaq_dataset,) = datasets_of(openaq_result).values()
+        openaq_rows = datastore_rows(observations_resource(openaq_dataset)["id"], station_id="openaq:2178")
+        assert {r["variable"] for r in openaq_rows} == {"pm25", "pm10"}
+        (feature,) = stations_geojson(sinca_dataset)["features"]
+        assert feature["properties"]["misma_que"] == "openaq:2178"
 
 
 class TestNGSILD:

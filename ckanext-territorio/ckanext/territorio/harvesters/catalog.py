@@ -39,6 +39,7 @@ from .. import config as territorio_config
 from . import source_config
 from .errors import SourceError
 from .http import Client, parse_xml
+from .liveness import gather_kept_alive, import_kept_alive
 from .mapping import HarvestMapping, mapping
 from .sensor import client_for
 
@@ -378,6 +379,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
             raise ContentFetchError(str(exc)) from None
         return response.body.decode("utf-8", errors="replace")
 
+    @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         before = self.territorio_current(harvest_job.source.id)
         try:
@@ -400,6 +402,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
             ids.append(obj.id)
         return self.territorio_guard_withdrawals(harvest_job, ids, before)
 
+    @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
         if _extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)
@@ -447,6 +450,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
             return None, None
         return response.body.decode("utf-8", errors="replace"), response.headers.get("content-type")
 
+    @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         before = self.territorio_current(harvest_job.source.id)
         try:
@@ -465,6 +469,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
         ]
         return self.territorio_guard_withdrawals(harvest_job, ids, before)
 
+    @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
         if _extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)
@@ -506,6 +511,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
         ids = super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
         return self.territorio_guard_withdrawals(harvest_job, ids, before) or []
 
+    @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         try:
             return super().gather_stage(harvest_job)
@@ -515,6 +521,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
             self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
             return None
 
+    @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
         if self._get_object_extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)

@@ -3,18 +3,25 @@
 ckanext-harvest's Redis consumer pops an id from the gather or fetch list and marks it
 with a key ``<list>:<id>`` holding the time it was taken; the key is deleted when the
 item is acknowledged, and ``harvester run`` re-queues keys older than 3 minutes (fetch) or
-2 hours (gather). Our harvesters refresh that time while they work, so a long import is
-never taken for dead, and the scheduler re-queues a key only after
-``ckanext.territorio.harvest.stale_after`` seconds of silence: a consumer killed with
-``kill -9`` loses nothing, and the repeated item is harmless because every load is keyed.
+2 hours (gather). Our harvesters refresh that time from a background thread while a stage
+runs (``Heartbeat.kept_alive``), so a long gather or import, or one request that takes
+minutes, is never taken for dead; the scheduler re-queues a key only after
+``ckanext.territorio.harvest.stale_after`` seconds of silence, which only a dead process
+keeps: a consumer killed with ``kill -9`` loses nothing, and the repeated item is harmless
+because a repeated gather reuses its objects and every load is keyed.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +31,13 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 def _now_text() -> str:
     return dt.datetime.now().strftime(TIME_FORMAT)
+
+
+def beat_interval() -> float:
+    """Seconds between beats: a few beats fit in ``stale_after``, at most one every 5 s."""
+    from .. import config as territorio_config
+
+    return max(0.2, min(5.0, territorio_config.harvest_int("stale_after") / 4))
 
 
 def _queues() -> list[tuple[str, str]]:
@@ -49,13 +63,13 @@ class Heartbeat:
     def fetch(cls, harvest_object_id: str) -> Heartbeat:
         from ckanext.harvest import queue
 
-        return cls(queue.get_fetch_routing_key(), harvest_object_id)
+        return cls(queue.get_fetch_routing_key(), harvest_object_id, beat_interval())
 
     @classmethod
     def gather(cls, harvest_job_id: str) -> Heartbeat:
         from ckanext.harvest import queue
 
-        return cls(queue.get_gather_routing_key(), harvest_job_id)
+        return cls(queue.get_gather_routing_key(), harvest_job_id, beat_interval())
 
     def beat(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -72,10 +86,70 @@ class Heartbeat:
         except Exception:  # a heartbeat is never worth failing the work for
             log.warning("No se pudo renovar el latido de %s", self.item_id, exc_info=True)
 
+    @contextlib.contextmanager
+    def kept_alive(self) -> Iterator[Heartbeat]:
+        """Beat every ``every`` seconds from a thread while the block runs.
+
+        The thread lives and dies with the process: a stage stuck in one slow request still
+        beats, a killed consumer stops at once.
+        """
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(self.every):
+                self.beat(force=True)
+
+        self.beat(force=True)
+        thread = threading.Thread(target=run, name=f"latido-{self.item_id}", daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join(timeout=self.every + 1)
+
+
+H = TypeVar("H")
+R = TypeVar("R")
+
+
+def gather_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
+    """Decorates a harvester's ``gather_stage(job)``: its queue item beats while it runs."""
+
+    @functools.wraps(stage)
+    def wrapper(harvester: H, harvest_job: Any) -> R:
+        with Heartbeat.gather(harvest_job.id).kept_alive():
+            return stage(harvester, harvest_job)
+
+    return wrapper
+
+
+def import_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
+    """Decorates a harvester's ``import_stage(obj)``: its fetch queue item beats while it runs."""
+
+    @functools.wraps(stage)
+    def wrapper(harvester: H, harvest_object: Any) -> R:
+        with Heartbeat.fetch(harvest_object.id).kept_alive():
+            return stage(harvester, harvest_object)
+
+    return wrapper
+
+
+def _job_running(job_id: str) -> bool:
+    from ckanext.harvest.model import HarvestJob
+
+    job = HarvestJob.get(job_id)
+    return job is not None and job.status == "Running"
+
 
 def requeue_stale(stale_after: float) -> list[str]:
-    """Put back on their queue the items whose consumer stopped beating; their ids."""
-    from ckanext.harvest.queue import get_connection
+    """Put back on their queue the items whose consumer stopped beating; their ids.
+
+    A dead gather of a job that is no longer running (timed out by ``ckan.harvest.timeout``
+    or aborted) is dropped instead: a gather that kills its consumer every time (a source
+    too big for its memory) would otherwise come back forever.
+    """
+    from ckanext.harvest.queue import get_connection, get_gather_routing_key
 
     redis = get_connection()
     requeued: list[str] = []
@@ -96,6 +170,10 @@ def requeue_stale(stale_after: float) -> list[str]:
             if (now - taken).total_seconds() <= stale_after:
                 continue
             item_id = key.rsplit(":", 1)[1]
+            if routing_key == get_gather_routing_key() and not _job_running(item_id):
+                redis.delete(key)
+                log.warning("Sin latido desde %s: el trabajo %s ya terminó; no vuelve a la cola", value, item_id)
+                continue
             message = json.dumps({message_key: item_id})
             if message not in waiting:
                 redis.rpush(routing_key, message)

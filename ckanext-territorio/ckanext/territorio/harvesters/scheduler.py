@@ -1,10 +1,11 @@
 """One tick of the harvest scheduler, and the loop that repeats it (a supervised process).
 
-A tick: put back on their queue the items whose consumer stopped beating (see
-``liveness``), then ckanext-harvest's ``harvest_jobs_run``: create the jobs that are due by
-each source's frequency (``ALWAYS`` means every tick), mark finished jobs (and, with
-``ckan.harvest.timeout``, time out stuck ones). ckanext-harvest expects this every few
-minutes ("or else jobs will never show as finished").
+A tick: ckanext-harvest's ``harvest_jobs_run``: create the jobs that are due by each
+source's frequency (``ALWAYS`` means every tick), mark finished jobs (and, with
+``ckan.harvest.timeout``, time out stuck ones), then put back on their queue the items
+whose consumer stopped beating (see ``liveness``), in that order so that a dead gather of
+a job that just timed out is dropped rather than run again. ckanext-harvest expects this
+every few minutes ("or else jobs will never show as finished").
 """
 from __future__ import annotations
 
@@ -34,11 +35,11 @@ class TickReport:
 
 def tick() -> TickReport:
     started = time.monotonic()
-    requeued = requeue_stale(territorio_config.harvest_int("stale_after"))
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context: dict[str, Any] = {"model": model, "session": model.Session, "user": site_user["name"]}
     try:
         tk.get_action("harvest_jobs_run")(context, {})
+        requeued = requeue_stale(territorio_config.harvest_int("stale_after"))
         from ckanext.harvest.model import HarvestJob
 
         running = model.Session.query(HarvestJob).filter(HarvestJob.status == "Running").count()

@@ -30,15 +30,15 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
-from ckanext.harvest.model import HarvestObject, HarvestObjectExtra, HarvestSource
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from werkzeug.datastructures import FileStorage
 
 from .. import config as territorio_config
 from .. import vocab
-from . import pipeline, source_config, stations, store
+from . import claims, pipeline, source_config, stations, store
 from .errors import SourceError
 from .http import Client, Limits
-from .liveness import Heartbeat
+from .liveness import Heartbeat, gather_kept_alive, import_kept_alive
 from .mapping import Family, HarvestMapping, mapping
 from .records import UTC, Adapter, Catalog, Station, Stream
 
@@ -131,9 +131,8 @@ class SensorHarvester(HarvesterBase):
         self.settings(config)  # ValueError with every problem, shown on the source form
         return config or "{}"
 
+    @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
-        heartbeat = Heartbeat.gather(harvest_job.id)
-        heartbeat.beat(force=True)
         try:
             settings = self.settings(harvest_job.source.config)
             with client_for(settings, self.request_headers(settings)) as client:
@@ -150,7 +149,6 @@ class SensorHarvester(HarvesterBase):
             log.exception("gather %s", harvest_job.id)
             self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
             return None
-        heartbeat.beat()
         if not catalog.streams:
             self._save_gather_error(
                 "La fuente no publicó estaciones con series reconocibles; no se retiró nada."
@@ -168,15 +166,16 @@ class SensorHarvester(HarvesterBase):
 
     def _objects_for(self, harvest_job: Any, catalog: Catalog, settings: dict[str, Any]) -> list[str]:
         source = harvest_job.source
-        known = self._known_stations(source.id)
-        streams, same_as, notes = stations.drop_duplicates(
+        settlement = claims.settle(
+            model.Session,
+            source.id,
             self.source_type,
             catalog.stations,
             catalog.streams,
-            known,
             float(settings.get("match_meters", stations.DEFAULT_MATCH_METERS)),
         )
-        all_stations = stations.with_same_as(catalog.stations, same_as)
+        streams, notes = settlement.kept, settlement.notes
+        all_stations = stations.with_same_as(catalog.stations, settlement.same_as)
         by_family: dict[str, list[Stream]] = {}
         for stream in streams:
             by_family.setdefault(stream.family, []).append(stream)
@@ -213,27 +212,11 @@ class SensorHarvester(HarvesterBase):
             ids.append(obj.id)
         return ids
 
-    def _known_stations(self, source_id: str) -> list[stations.KnownStation]:
-        rows = (
-            model.Session.query(HarvestObject.content, HarvestSource.id, HarvestSource.type)
-            .join(HarvestSource, HarvestObject.harvest_source_id == HarvestSource.id)
-            .filter(HarvestObject.current == sa.true())
-            .filter(HarvestSource.id != source_id)
-            .filter(HarvestSource.active == sa.true())
-            .filter(HarvestSource.type.in_(stations.PRECEDENCE))
-        )
-        known: list[stations.KnownStation] = []
-        for content, other_id, other_type in rows:
-            try:
-                known.extend(stations.known_from_content(other_id, other_type, content or "{}"))
-            except (ValueError, KeyError, TypeError):
-                continue
-        return known
-
     def fetch_stage(self, harvest_object: Any) -> bool:
         # the catalogue came with the gather; readings are streamed by the import
         return True
 
+    @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
         try:
             return self._import(harvest_object)
@@ -273,8 +256,14 @@ class SensorHarvester(HarvesterBase):
                 "Import",
             )
             return False
-        station_list = [Station.from_dict(s) for s in content.get("stations", [])]
-        stream_list = [Stream.from_dict(s) for s in content.get("streams", [])]
+        # a source of higher precedence may have taken some series over since the gather
+        stream_list, same_as = claims.confirm(
+            model.Session, obj.harvest_source_id, [Stream.from_dict(s) for s in content.get("streams", [])]
+        )
+        station_list = stations.with_same_as([Station.from_dict(s) for s in content.get("stations", [])], same_as)
+        if not stream_list and package is None:
+            log.info("%s %s: otra fuente publica todas sus series; no se crea el conjunto", self.source_type, obj.guid)
+            return "unchanged"
         changed = True
         if package is None:
             package_id = self._create_dataset(obj, previous, family, settings, station_list, stream_list)

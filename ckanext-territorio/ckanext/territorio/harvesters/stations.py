@@ -2,17 +2,19 @@
 
 OpenAQ aggregates SINCA: the same monitoring station appears in both. A station is the
 same place when it lies within ``match_meters`` of the other and their names share most
-words; the source type earlier in ``PRECEDENCE`` keeps it (the official origin before the
-aggregator), the other drops that station's series for variables the first already has.
+words. Each series (place, variable) is harvested by one source only: ``settle`` decides
+against the other sources' claims (``claims`` keeps them and makes the decision atomic):
+the source type earlier in ``PRECEDENCE`` (the official origin before the aggregator)
+wins, unless the other source already loads the series. The source that yields marks its
+station ``misma_que`` the other one. Sources of the same type are not compared.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .records import Station, Stream
@@ -84,66 +86,90 @@ def same_name(a: str, b: str) -> bool:
 
 
 @dataclass(frozen=True)
-class KnownStation:
-    """A station another source harvests, with the variables it covers there."""
+class Claim:
+    """Another source's live claim on one series (station, variable) of a place."""
 
-    station: Station
     source_id: str
     source_type: str
-    variables: frozenset[str]
+    station: Station
+    variable: str
+    loaded: bool = False
 
 
-def known_from_content(source_id: str, source_type: str, content: str) -> list[KnownStation]:
-    data = json.loads(content)
-    by_station: dict[str, set[str]] = {}
-    for stream in data.get("streams") or []:
-        by_station.setdefault(str(stream["station_id"]), set()).add(str(stream["variable"]))
-    return [
-        KnownStation(Station.from_dict(s), source_id, source_type, frozenset(by_station.get(str(s["id"]), ())))
-        for s in data.get("stations") or []
-    ]
+@dataclass
+class Settlement:
+    """What a source harvests of its catalogue once the other sources' claims are known."""
+
+    kept: list[Stream] = field(default_factory=list)
+    # station id -> the other source's station for the same place (its ``misma_que``)
+    same_as: dict[str, str] = field(default_factory=dict)
+    # (station id, variable) -> the other source's station that publishes that series
+    yielded: dict[tuple[str, str], str] = field(default_factory=dict)
+    # claims of weaker sources, not loaded yet, that this source takes over, with the
+    # station of ours that takes each one
+    taken: list[tuple[Claim, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _rank(source_type: str) -> int:
     return PRECEDENCE.index(source_type) if source_type in PRECEDENCE else len(PRECEDENCE)
 
 
-def drop_duplicates(
+def same_place(a: Station, b: Station, match_meters: float) -> bool:
+    if a.lon is None or a.lat is None or b.lon is None or b.lat is None:
+        return False
+    if abs(a.lat - b.lat) * 111_000 > match_meters:  # cheap bound before the haversine
+        return False
+    return distance_m(a, b) <= match_meters and same_name(a.name, b.name)
+
+
+def settle(
     source_type: str,
     stations: Sequence[Station],
     streams: Sequence[Stream],
-    known: Sequence[KnownStation],
+    others: Sequence[Claim],
     match_meters: float = DEFAULT_MATCH_METERS,
-) -> tuple[list[Stream], dict[str, str], list[str]]:
-    """The streams to keep, ``same_as`` per station id, and notes on what was dropped.
+) -> Settlement:
+    """Decide, series by series, whether ``source_type`` harvests it or yields it.
 
-    Only stations of sources that take precedence over ``source_type`` are considered.
+    A series of the same place and variable that another source claims stays with it when
+    that source takes precedence or already loads it; otherwise (a weaker source that has
+    not started reading it) this source takes it over. Sources of the same type are not
+    compared (two of them are a configuration matter, e.g. a source being replaced).
     """
     ours = _rank(source_type)
-    stronger = [k for k in known if _rank(k.source_type) < ours and k.station.lon is not None]
-    same_as: dict[str, str] = {}
-    covered: dict[str, frozenset[str]] = {}
-    for station in stations:
-        if station.lon is None or station.lat is None:
-            continue
-        for other in stronger:
-            if other.station.lat is None:
-                continue
-            if distance_m(station, other.station) <= match_meters and same_name(station.name, other.station.name):
-                same_as[station.id] = other.station.id
-                covered[station.id] = other.variables
-                break
-    kept: list[Stream] = []
-    notes: list[str] = []
+    by_variable: dict[str, list[Claim]] = {}
+    for claim in others:
+        by_variable.setdefault(claim.variable, []).append(claim)
+    by_id = {station.id: station for station in stations}
+    result = Settlement()
     for stream in streams:
-        if stream.variable in covered.get(stream.station_id, frozenset()):
-            notes.append(
-                f"{stream.station_id} ({stream.variable}): misma estación que "
-                f"{same_as[stream.station_id]}, que ya se cosecha de otra fuente; se omite"
+        station = by_id.get(stream.station_id)
+        matches = (
+            [
+                c
+                for c in by_variable.get(stream.variable, ())
+                if _rank(c.source_type) != ours and same_place(station, c.station, match_meters)
+            ]
+            if station is not None
+            else []
+        )
+        holders = sorted(
+            (c for c in matches if _rank(c.source_type) < ours or c.loaded),
+            key=lambda c: (_rank(c.source_type), not c.loaded),
+        )
+        if holders:
+            other = holders[0].station.id
+            result.same_as.setdefault(stream.station_id, other)
+            result.yielded[(stream.station_id, stream.variable)] = other
+            result.notes.append(
+                f"{stream.station_id} ({stream.variable}): misma estación que {other}, "
+                "que ya se cosecha de otra fuente; se omite"
             )
             continue
-        kept.append(stream)
-    return kept, same_as, notes
+        result.taken.extend((claim, stream.station_id) for claim in matches)
+        result.kept.append(stream)
+    return result
 
 
 def with_same_as(stations: Sequence[Station], same_as: Mapping[str, str]) -> list[Station]:
