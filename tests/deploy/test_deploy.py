@@ -165,7 +165,8 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     }
 
     assert set(programs) == {
-        "web", "jobs-worker", "harvest-gather", "harvest-fetch", "harvest-scheduler"
+        "web", "jobs-worker", "harvest-gather", "harvest-fetch", "harvest-scheduler",
+        "quality-scheduler",
     }
     web = programs["web"].command
     assert web.startswith("/venv/bin/gunicorn ") and "--bind 127.0.0.1:5000" in web
@@ -174,6 +175,7 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     assert programs["jobs-worker"].command.endswith("jobs worker default territorio")
     assert programs["harvest-gather"].command.endswith("harvester gather-consumer")
     assert "socket_timeout" in programs["harvest-fetch"].environment["CKAN_REDIS_URL"]
+    assert programs["quality-scheduler"].command.endswith("territorio quality scheduler")
 
 
 def test_wsgi_entry_point_serves_the_api(ckan_config):

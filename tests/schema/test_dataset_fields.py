@@ -314,3 +314,28 @@ class TestActionApi:
         assert not set(body["error"]) & (TERRITORIAL_FIELDS - {"comuna"})
         assert body["error"]["__type"] == "Validation Error"
         assert call_action("package_list") == []
+
+
+class TestResourceDistributionFields:
+    """download_url and rights: the DCAT-AP distribution fields a publisher fills in the form."""
+
+    def test_they_are_stored_and_shown(self):
+        dataset = TerritorialDataset(
+            resources=[
+                {
+                    "url": "https://datos.temuco.example/aire",
+                    "format": "CSV",
+                    "download_url": "https://datos.temuco.example/aire/mp25.csv",
+                    "rights": "Uso libre citando la fuente",
+                }
+            ]
+        )
+        [resource] = call_action("package_show", id=dataset["id"])["resources"]
+        assert resource["download_url"] == "https://datos.temuco.example/aire/mp25.csv"
+        assert resource["rights"] == "Uso libre citando la fuente"
+
+    def test_a_download_url_that_is_not_a_web_address_is_rejected(self):
+        errors = rejected(
+            resources=[{"url": "https://datos.temuco.example/aire", "download_url": "javascript:alert(1)"}]
+        )
+        assert "download_url" in errors["resources"][0]

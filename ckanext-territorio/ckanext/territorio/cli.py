@@ -75,3 +75,7 @@ def load(ctx: click.Context, path: Path) -> None:
             f"{counts[(kind, change)]} {text}" for change, text in _CHANGE_LABELS.items()
         )
         click.echo(f"{label}: {summary}")
+    # the quality pages read stored scores: score the whole catalogue once now
+    with flask_app.test_request_context():
+        scored = demo_data.score_catalogue()
+    click.echo(f"Calidad: {scored.datasets} conjuntos puntuados (corrida {scored.run_id})")

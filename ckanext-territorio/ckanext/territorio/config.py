@@ -67,3 +67,67 @@ def harvest_allow_networks() -> list[str]:
 def harvest_int(name: str) -> int:
     """An integer ``ckanext.territorio.harvest.<name>`` option (timeout, max_pages...)."""
     return int(tk.config[f"ckanext.territorio.harvest.{name}"])
+
+
+# --- quality audit: scoring ---------------------------------------------------------------
+
+
+def quality_file() -> Path:
+    """The scoring file (default: quality.yaml in the schemas folder)."""
+    value = tk.config.get("ckanext.territorio.quality.file") or ""
+    return Path(value).resolve() if value else schemas_dir() / "quality.yaml"
+
+
+def quality_profile() -> str | None:
+    """The profile scores are stored under; None: the file's default."""
+    return tk.config.get("ckanext.territorio.quality.profile") or None
+
+
+def quality_score_on_save() -> bool:
+    return tk.asbool(tk.config["ckanext.territorio.quality.score_on_save"])
+
+
+def quality_check_links() -> bool:
+    return tk.asbool(tk.config["ckanext.territorio.quality.check_links"])
+
+
+def quality_interval_hours() -> int:
+    """Hours between two batch scorings queued by the quality scheduler."""
+    return max(1, int(tk.config["ckanext.territorio.quality.interval_hours"]))
+
+
+# --- quality audit: data checks -----------------------------------------------------------
+
+
+def quality_sensor_days() -> int:
+    """Days of readings the sensor checks read (0: the whole observations table)."""
+    return int(tk.config["ckanext.territorio.quality.sensor_days"])
+
+
+def quality_link_timeout() -> int:
+    """Seconds a broken-link check waits to connect and for each response."""
+    return int(tk.config["ckanext.territorio.quality.link_timeout"])
+
+
+def quality_link_max_redirects() -> int:
+    return int(tk.config["ckanext.territorio.quality.link_max_redirects"])
+
+
+def quality_link_concurrency() -> int:
+    return max(1, int(tk.config["ckanext.territorio.quality.link_concurrency"]))
+
+
+def quality_harvest_days() -> int:
+    """Days of harvest jobs an organization's report card counts."""
+    return int(tk.config["ckanext.territorio.quality.harvest_days"])
+
+
+def quality_harvest_stuck_hours() -> float:
+    """Hours after which a running harvest job is stuck (ckan.harvest.timeout or 24 h by default)."""
+    hours = int(tk.config["ckanext.territorio.quality.harvest_stuck_hours"])
+    if hours > 0:
+        return float(hours)
+    timeout_minutes = tk.config.get("ckan.harvest.timeout")
+    if timeout_minutes and str(timeout_minutes).strip().isdigit() and int(timeout_minutes) > 0:
+        return int(timeout_minutes) / 60
+    return 24.0

@@ -7,12 +7,21 @@ import ckan.plugins.toolkit as tk
 
 from . import vocabularies
 from .fields import decode_list
+from .logic.auditors import territorio_is_auditor
 from .page_helpers import (
     territorio_assignment_label,
     territorio_overview,
     territorio_text,
 )
 from .policy_helpers import territorio_validation_badge, territorio_validation_report
+from .quality_page_helpers import (
+    territorio_quality_cell,
+    territorio_quality_number,
+    territorio_quality_percent,
+    territorio_quality_points,
+    territorio_quality_rating,
+    territorio_quality_share,
+)
 from .vocab import Framework, LocalizedText
 
 __all__ = [
@@ -23,8 +32,15 @@ __all__ = [
     "territorio_framework",
     "territorio_frequency_choices",
     "territorio_initiative_status_choices",
+    "territorio_is_auditor",
     "territorio_linked_datasets",
     "territorio_overview",
+    "territorio_quality_cell",
+    "territorio_quality_number",
+    "territorio_quality_percent",
+    "territorio_quality_points",
+    "territorio_quality_rating",
+    "territorio_quality_share",
     "territorio_region_choices",
     "territorio_subdimension_choices",
     "territorio_text",

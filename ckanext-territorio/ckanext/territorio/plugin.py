@@ -9,11 +9,24 @@ from . import vocabularies
 from .cli import territorio as territorio_cli
 from .dcat import settings as dcat_settings
 from .harvesters.cli import harvest as harvest_cli
-from .implementations import TerritorioFacets, TerritorioPolicy, TerritorioSearchIndex
+from .implementations import (
+    TerritorioFacets,
+    TerritorioPolicy,
+    TerritorioQuality,
+    TerritorioSearchIndex,
+)
 from .logic import policy_service
+from .quality import sensor_ranges
+from .quality import service as quality_service
+from .quality.cli import auditor as auditor_cli
+from .quality.cli import quality as quality_cli
+from .quality.links_cli import links as links_cli
 from .search import backend
 
 territorio_cli.add_command(harvest_cli)  # `ckan territorio harvest ...`
+territorio_cli.add_command(links_cli)  # `ckan territorio links check ...`
+territorio_cli.add_command(quality_cli)  # `ckan territorio quality ...`
+territorio_cli.add_command(auditor_cli)  # `ckan territorio auditor ...`
 
 
 @tk.blanket.config_declarations
@@ -26,6 +39,7 @@ territorio_cli.add_command(harvest_cli)  # `ckan territorio harvest ...`
 class TerritorioPlugin(
     TerritorioSearchIndex,
     TerritorioFacets,
+    TerritorioQuality,  # before TerritorioPolicy: both subscribe to signals (cooperative)
     TerritorioPolicy,
     DefaultTranslation,
     p.SingletonPlugin,
@@ -48,3 +62,6 @@ class TerritorioPlugin(
         vocabularies.load()
         # a bad policy file stops start-up with its file and line, like the vocabularies
         policy_service.current()
+        # and so does a bad scoring file or an unknown scoring profile
+        quality_service.profile_id()
+        sensor_ranges.current()  # checked against the policy's variables

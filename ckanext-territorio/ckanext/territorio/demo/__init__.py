@@ -8,7 +8,7 @@ from .catalog import (
     DemoInitiative,
     load_catalog,
 )
-from .loader import Change, Outcome, territorio_demo_load
+from .loader import Change, Outcome, score_catalogue, territorio_demo_load
 
 __all__ = [
     "DEFAULT_CATALOG",
@@ -18,5 +18,6 @@ __all__ = [
     "DemoInitiative",
     "Outcome",
     "load_catalog",
+    "score_catalogue",
     "territorio_demo_load",
 ]

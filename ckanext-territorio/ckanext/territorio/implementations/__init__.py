@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .facets import TerritorioFacets
 from .policy import TerritorioPolicy
+from .quality import TerritorioQuality
 from .search_index import TerritorioSearchIndex
 
-__all__ = ["TerritorioFacets", "TerritorioPolicy", "TerritorioSearchIndex"]
+__all__ = ["TerritorioFacets", "TerritorioPolicy", "TerritorioQuality", "TerritorioSearchIndex"]

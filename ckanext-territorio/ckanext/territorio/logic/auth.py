@@ -9,9 +9,23 @@ from .policy_auth import (
     territorio_validation_run,
     territorio_validation_show,
 )
+from .quality_auth import (
+    territorio_auditor_manage,
+    territorio_quality_dashboard,
+    territorio_quality_show,
+    territorio_quality_summary,
+    territorio_quality_trend,
+)
+from .quality_pages_auth import territorio_quality_report_card
 
 __all__ = [
+    "territorio_auditor_manage",
     "territorio_framework_show",
+    "territorio_quality_dashboard",
+    "territorio_quality_report_card",
+    "territorio_quality_show",
+    "territorio_quality_summary",
+    "territorio_quality_trend",
     "territorio_validation_accept",
     "territorio_validation_run",
     "territorio_validation_show",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
+from .quality import quality
 from .region import region
+from .scoreboard import scoreboard
 
-__all__ = ["dimension", "framework", "matrix", "region"]
+__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard"]

@@ -22,8 +22,23 @@ def _not_authorized(error: Any) -> tuple[str, int]:
     ), 403
 
 
+def _bad_request(error: Any) -> tuple[str, int]:
+    """A filter or format the page does not know (400): each parameter with its problem."""
+    problems = [
+        f"{field}: {message}"
+        for field, messages in (getattr(error, "error_dict", None) or {}).items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
+    return tk.render(
+        "territorio/error.html",
+        {"message": tk._("La dirección pide algo que esta página no conoce."), "errors": problems,
+         "status": 400},
+    ), 400
+
+
 def handle_errors(blueprint: Blueprint) -> Blueprint:
     """Unknown slugs and codes give a 404 page that leads back to the framework."""
+    blueprint.register_error_handler(tk.ValidationError, _bad_request)
     blueprint.register_error_handler(tk.ObjectNotFound, _not_found)
     blueprint.register_error_handler(NotFound, _not_found)
     blueprint.register_error_handler(tk.NotAuthorized, _not_authorized)

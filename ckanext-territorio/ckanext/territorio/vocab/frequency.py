@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
@@ -17,12 +18,21 @@ FREQUENCIES_FILE = "frecuencias.yaml"
 
 CODE = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*")
 URI_BASE = re.compile(r"https?://\S+/")
+# ISO 8601 durations of whole units (PT1H, P1D, P2W, P1M, P1Y, PT33H36M)
+DURATION = re.compile(
+    r"P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?"
+)
+# calendar units as their mean Gregorian length (400-year cycle)
+_DAYS_PER_YEAR = 365.2425
 
 
 @dataclass(frozen=True, slots=True)
 class Frequency:
     code: str
     label: LocalizedText
+    # expected time between two updates; None for frequencies without a fixed period
+    period: dt.timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +71,7 @@ def load_frequencies(schemas_dir: str | Path | None = None) -> FrequencyTable:
     frequencies: list[Frequency] = []
     lines: dict[str, int] = {}
     for item in top["frecuencias"].sequence():
-        fields = item.mapping(["codigo", "etiqueta"])
+        fields = item.mapping(["codigo", "etiqueta"], ["periodo"])
         code_node = fields["codigo"]
         code = code_node.code(CODE, "código de frecuencia")
         if code in lines:
@@ -69,8 +79,34 @@ def load_frequencies(schemas_dir: str | Path | None = None) -> FrequencyTable:
                 f"código duplicado '{code}' (ya definido en la línea {lines[code]})"
             )
         lines[code] = code_node.line
-        frequencies.append(Frequency(code=code, label=_label(fields["etiqueta"])))
+        period_node = fields.get("periodo")
+        period = _period(period_node) if period_node is not None else None
+        frequencies.append(Frequency(code=code, label=_label(fields["etiqueta"]), period=period))
     return FrequencyTable(uri_base=uri_base, frequencies=tuple(frequencies))
+
+
+def parse_duration(text: str) -> dt.timedelta | None:
+    """An ISO 8601 duration of whole units as a timedelta (months and years at their mean length)."""
+    match = DURATION.fullmatch(text.strip())
+    if match is None:
+        return None
+    part = {k: int(v or 0) for k, v in match.groupdict().items()}
+    days = (
+        part["years"] * _DAYS_PER_YEAR
+        + part["months"] * _DAYS_PER_YEAR / 12
+        + part["weeks"] * 7
+        + part["days"]
+    )
+    period = dt.timedelta(days=days, hours=part["hours"], minutes=part["minutes"])
+    return period if period > dt.timedelta(0) else None
+
+
+def _period(node: Node) -> dt.timedelta:
+    value = node.text()
+    period = parse_duration(value)
+    if period is None:
+        raise node.error(f"periodo inválido '{value}' (duración ISO 8601, p. ej. PT1H, P1D, P1M)")
+    return period
 
 
 def _label(node: Node) -> LocalizedText:

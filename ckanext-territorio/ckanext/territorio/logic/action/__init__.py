@@ -7,9 +7,19 @@ from .policy import (
     territorio_validation_run,
     territorio_validation_show,
 )
+from .quality import (
+    territorio_auditor_update,
+    territorio_quality_show,
+    territorio_quality_summary,
+    territorio_quality_trend,
+)
 
 __all__ = [
+    "territorio_auditor_update",
     "territorio_framework_show",
+    "territorio_quality_show",
+    "territorio_quality_summary",
+    "territorio_quality_trend",
     "territorio_validation_accept",
     "territorio_validation_run",
     "territorio_validation_show",

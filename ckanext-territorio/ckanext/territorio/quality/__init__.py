@@ -1,0 +1,1 @@
+"""Quality audit: the scoring engine (plain Python) and its storage and aggregation."""

@@ -1,0 +1,238 @@
+"""Charts as SVG built on the server: bars, a line over time, and the scoreboard's card.
+
+ElementTree writes the markup, so every label is escaped and the result is well-formed.
+Each chart carries a <title> and <desc> (read by screen readers through aria-labelledby);
+the pages also print the chart's numbers as a table next to it.
+"""
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2d3d"
+MUTED = "#566573"
+GRID = "#e3e9ee"
+ACCENT = "#1d6a80"
+
+# the rating bands' colours, from best to worst (text never sits on them)
+RATING_COLOURS = {
+    "excellent": "#1e7b34",
+    "good": "#5b9e2d",
+    "sufficient": "#d99a00",
+    "bad": "#c0392b",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str  # under the bar
+    value: float
+    text: str  # the value as the page writes it, over the bar
+    colour: str = ACCENT
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    label: str  # on the x axis (a date)
+    value: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    label: str
+    value: str
+
+
+def _svg(width: int, height: int, chart_id: str, title: str, description: str) -> ET.Element:
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {width} {height}",
+            "width": str(width),
+            "height": str(height),
+            "role": "img",
+            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
+            "class": "territorio-chart",
+            "id": chart_id,
+            "font-family": FONT,
+            "preserveAspectRatio": "xMidYMid meet",
+        },
+    )
+    ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
+    ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = description
+    return svg
+
+
+def _text(parent: ET.Element, x: float, y: float, content: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(
+        parent,
+        "text",
+        {"x": _n(x), "y": _n(y), "fill": attrs.pop("fill", INK), "font-size": "12", **attrs},
+    )
+    element.text = content
+    return element
+
+
+def _n(value: float) -> str:
+    """Coordinates with at most one decimal, without trailing zeros."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def nice_ceiling(value: float) -> float:
+    """The axis maximum: 1, 2, 2.5 or 5 times a power of ten, at least `value` (and > 0)."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def tick_count(top_value: float, whole: bool) -> int:
+    """Gridlines above zero: four, or as many (≤ 5) as give whole steps for counts."""
+    if not whole:
+        return 4
+    for count in (5, 4, 2, 1):
+        if (top_value / count).is_integer():
+            return count
+    return 1
+
+
+def _y_axis(
+    svg: ET.Element, left: float, top: float, width: float, height: float, top_value: float,
+    suffix: str = "", whole: bool = False,
+) -> None:
+    ticks = tick_count(top_value, whole)
+    for i in range(ticks + 1):
+        value = top_value * i / ticks
+        y = top + height - height * i / ticks
+        ET.SubElement(
+            svg,
+            "line",
+            {"x1": _n(left), "x2": _n(left + width), "y1": _n(y), "y2": _n(y),
+             "stroke": GRID if i else MUTED, "stroke-width": "1"},
+        )
+        label = f"{value:g}{suffix}"
+        _text(svg, left - 6, y + 4, label, fill=MUTED, **{"text-anchor": "end", "font-size": "11"})
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """Vertical bars with their value over each and their label under it."""
+    svg = _svg(width, height, chart_id, title, description)
+    left, right, top, bottom = 44.0, 8.0, 20.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = nice_ceiling(max((b.value for b in bars), default=0))
+    whole = all(float(b.value).is_integer() for b in bars)
+    _y_axis(svg, left, top, plot_w, plot_h, top_value, whole=whole)
+    slot = plot_w / max(len(bars), 1)
+    bar_w = slot * 0.7
+    for i, bar in enumerate(bars):
+        x = left + slot * i + (slot - bar_w) / 2
+        h = plot_h * bar.value / top_value
+        y = top + plot_h - h
+        group = ET.SubElement(svg, "g", {"class": "territorio-chart-bar"})
+        ET.SubElement(group, "title").text = f"{bar.label}: {bar.text}"
+        ET.SubElement(
+            group,
+            "rect",
+            {"x": _n(x), "y": _n(y), "width": _n(bar_w), "height": _n(max(h, 0)),
+             "fill": bar.colour, "rx": "2"},
+        )
+        centre = x + bar_w / 2
+        _text(group, centre, y - 5, bar.text, **{"text-anchor": "middle", "font-weight": "600"})
+        _text(group, centre, top + plot_h + 16, bar.label, fill=MUTED,
+              **{"text-anchor": "middle", "font-size": "11"})
+    return ET.tostring(svg, encoding="unicode")
+
+
+def line_chart(
+    points: Sequence[Point],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    y_max: float = 100,
+    suffix: str = " %",
+    width: int = 640,
+    height: int = 240,
+    max_labels: int = 6,
+) -> str:
+    """Values over time, evenly spaced, with a dot (and its value on hover) at each point."""
+    svg = _svg(width, height, chart_id, title, description)
+    left, right, top, bottom = 52.0, 24.0, 16.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = max(y_max, nice_ceiling(max((p.value for p in points), default=0)))
+    _y_axis(svg, left, top, plot_w, plot_h, top_value, suffix)
+
+    def xy(i: int, value: float) -> tuple[float, float]:
+        x = left + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+        return x, top + plot_h - plot_h * value / top_value
+
+    coordinates = [xy(i, p.value) for i, p in enumerate(points)]
+    if len(points) > 1:
+        ET.SubElement(
+            svg,
+            "polyline",
+            {"points": " ".join(f"{_n(x)},{_n(y)}" for x, y in coordinates),
+             "fill": "none", "stroke": ACCENT, "stroke-width": "2.5", "stroke-linejoin": "round"},
+        )
+    every = max(1, math.ceil(len(points) / max_labels))
+    for i, (point, (x, y)) in enumerate(zip(points, coordinates, strict=True)):
+        group = ET.SubElement(svg, "g", {"class": "territorio-chart-point"})
+        ET.SubElement(group, "title").text = f"{point.label}: {point.text}"
+        ET.SubElement(group, "circle", {"cx": _n(x), "cy": _n(y), "r": "4", "fill": ACCENT})
+        if i % every == 0 or i == len(points) - 1:
+            _text(group, x, top + plot_h + 16, point.label, fill=MUTED,
+                  **{"text-anchor": "middle", "font-size": "11"})
+    return ET.tostring(svg, encoding="unicode")
+
+
+def card(
+    *,
+    chart_id: str,
+    kicker: str,
+    title: str,
+    stats: Sequence[Stat],
+    notes: Sequence[str] = (),
+    footer: str = "",
+    width: int = 560,
+    height: int = 250,
+) -> str:
+    """A standalone SVG card (an image for other sites): a heading, big numbers, notes.
+
+    Colours and fonts are attributes, not CSS, as the image is shown outside our pages.
+    """
+    description = "; ".join(f"{s.label}: {s.value}" for s in stats)
+    svg = _svg(width, height, chart_id, f"{kicker}: {title}", description)
+    ET.SubElement(svg, "rect", {"width": str(width), "height": str(height), "rx": "10",
+                                "fill": "#ffffff", "stroke": "#c9d3db"})
+    ET.SubElement(svg, "path", {"d": f"M0 10a10 10 0 0 1 10-10h{width - 20}a10 10 0 0 1 10 10v54h-{width}z",
+                                "fill": "#16505f"})
+    _text(svg, 20, 26, kicker, fill="#d6eaf0", **{"font-size": "13"})
+    # long official names ("Región del Libertador General Bernardo O'Higgins") in smaller type
+    title_size = "20" if len(title) <= 40 else "16"
+    _text(svg, 20, 50, title, fill="#ffffff", **{"font-size": title_size, "font-weight": "700"})
+    column_w = (width - 40) / max(len(stats), 1)
+    for i, stat in enumerate(stats):
+        x = 20 + column_w * i
+        _text(svg, x, 110, stat.value, **{"font-size": "26", "font-weight": "700"})
+        _text(svg, x, 130, stat.label, fill=MUTED, **{"font-size": "12"})
+    for i, note in enumerate(notes[:3]):
+        _text(svg, 20, 166 + 20 * i, note, fill="#6b4a00", **{"font-size": "13"})
+    if footer:
+        _text(svg, 20, height - 14, footer, fill=MUTED, **{"font-size": "11"})
+    return ET.tostring(svg, encoding="unicode")
