@@ -11,6 +11,7 @@ import json
 
 import ckan.plugins.toolkit as tk
 import pytest
+from ckan.tests.factories import Sysadmin
 from ckan.tests.helpers import call_action
 from ckanext.dcat.processors import RDFParser
 from ckanext.dcat.profiles import DCAT, DCT, GSP, LOCN
@@ -223,3 +224,26 @@ def test_the_dataset_endpoint_serves_the_conformant_graph(app):
     assert f"<{FILE_TYPE}CSV>" in response.body
     assert "gsp:asWKT" in response.body
     assert violations(Graph().parse(data=response.body, format="turtle")) == []
+
+
+def test_an_uploaded_file_is_its_own_download_url_and_a_link_is_not(create_with_upload):
+    dataset = TerritorialDataset(resources=[resource("JSON")])
+    upload = create_with_upload(
+        b"fecha,valor\n2024-05-01,12\n",
+        "mp25.csv",
+        context={"user": Sysadmin()["name"]},
+        package_id=dataset["id"],
+        format="CSV",
+    )
+    shown = call_action("package_show", id=dataset["id"])
+    graph, _ = graph_of(shown)
+
+    by_url = {
+        str(url): set(graph.objects(distribution, DCAT.downloadURL))
+        for distribution, url in graph.subject_objects(DCAT.accessURL)
+    }
+    linked = next(r for r in shown["resources"] if r["id"] != upload["id"])
+    uploaded = next(r for r in shown["resources"] if r["id"] == upload["id"])
+    assert by_url[uploaded["url"]] == {URIRef(uploaded["url"])}
+    assert by_url[linked["url"]] == set()
+    assert violations(graph) == []

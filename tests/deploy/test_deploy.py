@@ -128,6 +128,7 @@ def test_portal_ini_enables_the_plugins_in_order_and_spanish(tmp_path: Path):
     assert app["ckan.locales_offered"] == "es en"
     assert app["ckan.datastore.read_url"] == TEMPLATE_VALUES["DATASTORE_READ_URL"]
     assert app["ckan.site_title"] == "Territorio Inteligente"
+    assert app["ckan.gravatar_default"] == "disabled"  # no e-mail hashes to gravatar.com
     assert "testing" not in app
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from ckan import model
+from ckan.tests.factories import Sysadmin
 from factories import TerritorialDataset, territorial_schemas
 
 from ckanext.territorio.model.quality import QualityScore
@@ -75,3 +76,18 @@ def test_a_field_earns_its_indicator_and_its_absence_loses_it(indicator_id: str)
     if indicator_id != "mqa.machine_readable":
         assert good_points - bad.mqa_points == lost
     assert any(f["indicator"] == indicator_id for f in bad.fixes)
+
+
+def test_an_uploaded_file_earns_the_download_url_points(create_with_upload):
+    dataset = TerritorialDataset(resources=[])
+    create_with_upload(
+        b"fecha,valor\n2024-05-01,12\n",
+        "mp25.csv",
+        context={"user": Sysadmin()["name"]},
+        package_id=dataset["id"],
+        format="CSV",
+    )
+
+    row = stored(dataset)
+    assert points(row, "mqa.download_url") == 20
+    assert points(row, "mqa.download_url_status") == 30

@@ -21,6 +21,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import DCAT, DCT, LOCN, EuropeanDCATAP3Profile
+from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
@@ -62,8 +63,18 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         self._graph_frequency(dataset_dict, dataset_ref)
         self._graph_personal_data(dataset_dict, dataset_ref)
         formats.graph_formats(self.g, dataset_ref, vocabularies.file_type_table())
+        self._graph_upload_downloads(dataset_dict)
         # Licence and access rights as EU authority IRIs, from the data-use policy.
         dcat_terms.apply(self.g, dataset_ref, dataset_dict, policy_service.current())
+
+    def _graph_upload_downloads(self, dataset_dict: dict[str, Any]) -> None:
+        """A file uploaded to the portal is itself the download: its URL is dcat:downloadURL too."""
+        for resource in dataset_dict.get("resources") or []:
+            url = resource.get("url")
+            if resource.get("url_type") != "upload" or resource.get("download_url") or not url:
+                continue
+            distribution = URIRef(resource_uri(resource))
+            self.g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: URIRef) -> None:
         super().graph_from_catalog(catalog_dict, catalog_ref)

@@ -203,17 +203,24 @@ def access_url(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
     )
 
 
+def _download_url(resource: Mapping[str, Any]) -> str:
+    """dcat:downloadURL as dcat/profile.py publishes it: the field, or an upload's own URL."""
+    if not _blank(resource.get("download_url")):
+        return str(resource["download_url"])
+    if resource.get("url_type") == "upload":
+        return str(resource.get("url") or "")
+    return ""
+
+
 @indicator("mqa.download_url")
 def download_url(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
-    return per_resource(facts, lambda r: not _blank(r.get("download_url")))
+    return per_resource(facts, lambda r: bool(_download_url(r)))
 
 
 @indicator("mqa.download_url_status", **_UNCHECKED)
 def download_url_status(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
     unchecked = ind.params["sin_verificar"]
-    return per_resource(
-        facts, lambda r: _link_ok(facts, r, str(r.get("download_url") or ""), unchecked)
-    )
+    return per_resource(facts, lambda r: _link_ok(facts, r, _download_url(r), unchecked))
 
 
 # --- Interoperability -------------------------------------------------------------------------
