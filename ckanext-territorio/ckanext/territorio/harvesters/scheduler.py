@@ -10,7 +10,6 @@ every few minutes ("or else jobs will never show as finished").
 from __future__ import annotations
 
 import logging
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .. import config as territorio_config
+from .. import periodic
 from .liveness import requeue_stale
 
 log = logging.getLogger(__name__)
@@ -50,22 +50,10 @@ def tick() -> TickReport:
 
 def run_forever(interval: float, on_tick: Callable[[TickReport], None] | None = None) -> None:
     """Tick every ``interval`` seconds until SIGTERM/SIGINT; a failed tick is logged, not fatal."""
-    stopping = False
 
-    def stop(_signum: int, _frame: Any) -> None:
-        nonlocal stopping
-        stopping = True
+    def step() -> None:
+        report = tick()
+        if on_tick is not None:
+            on_tick(report)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping:
-        began = time.monotonic()
-        try:
-            report = tick()
-            if on_tick is not None:
-                on_tick(report)
-        except Exception:
-            log.exception("Falló un ciclo del programador de cosechas")
-            model.Session.remove()
-        while not stopping and time.monotonic() - began < interval:
-            time.sleep(min(1.0, interval))
+    periodic.run_until_stopped(step, interval, "Falló un ciclo del programador de cosechas")

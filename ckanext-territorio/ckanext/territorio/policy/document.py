@@ -40,14 +40,6 @@ def _text_map(node: Node) -> Mapping[str, str]:
     return MappingProxyType({key: value.text() for key, value in fields.items()})
 
 
-def _number(node: Node) -> float:
-    value = node.text()
-    try:
-        return float(value)
-    except ValueError:
-        raise node.error(f"se esperaba un número, no '{value}'") from None
-
-
 def _optional_text(node: Node) -> str:
     return "" if node.is_null() else node.text()
 
@@ -132,21 +124,21 @@ SPECS: dict[str, RuleSpec] = {
         {
             "latitud": _texts,
             "longitud": _texts,
-            "oeste": _number,
-            "este": _number,
-            "sur": _number,
-            "norte": _number,
+            "oeste": Node.number,
+            "este": Node.number,
+            "sur": Node.number,
+            "norte": Node.number,
         },
         ("outside", "invalid"),
     ),
     "sensor.variables": RuleSpec({"auxiliares": _texts}, ("unknown", "resource")),
     "sensor.units": RuleSpec({}, ("missing", "invalid")),
     "personal.rut": RuleSpec(
-        {"proporcion_columna": _number, "columnas": _texts}, ("found",)
+        {"proporcion_columna": Node.number, "columnas": _texts}, ("found",)
     ),
     "personal.email": RuleSpec({}, ("found",)),
     "personal.phone": RuleSpec(
-        {"proporcion_columna": _number, "columnas": _texts}, ("found",)
+        {"proporcion_columna": Node.number, "columnas": _texts}, ("found",)
     ),
     "personal.column_names": RuleSpec({"nombres": _texts}, ("found",)),
     "dcat.shacl": RuleSpec({"formas": Node.text, "ignorar": _texts}, ("violation",)),

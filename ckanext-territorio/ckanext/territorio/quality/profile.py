@@ -32,13 +32,9 @@ EPSILON = 1e-9
 
 
 def number(node: Node) -> float:
-    value = node.text()
-    try:
-        result = float(value)
-    except ValueError:
-        raise node.error(f"se esperaba un número, no '{value}'") from None
+    result = node.number()
     if result < 0 or result != result:  # negative or NaN
-        raise node.error(f"se esperaba un número no negativo, no '{value}'")
+        raise node.error(f"se esperaba un número no negativo, no '{node.text()}'")
     return result
 
 

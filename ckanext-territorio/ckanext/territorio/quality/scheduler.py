@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
-import time
 from collections.abc import Callable
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from .. import periodic
 from . import service, store
 
 log = logging.getLogger(__name__)
@@ -63,22 +61,10 @@ def run_forever(
     tick_seconds: float = TICK_SECONDS,
 ) -> None:
     """Look every minute until SIGTERM/SIGINT; a failed look is logged, not fatal."""
-    stopping = False
 
-    def stop(_signum: int, _frame: Any) -> None:
-        nonlocal stopping
-        stopping = True
+    def step() -> None:
+        queued = tick(interval_hours)
+        if queued is not None and on_queue is not None:
+            on_queue(queued)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping:
-        began = time.monotonic()
-        try:
-            queued = tick(interval_hours)
-            if queued is not None and on_queue is not None:
-                on_queue(queued)
-        except Exception:
-            log.exception("Falló un ciclo del programador de calidad")
-            model.Session.remove()
-        while not stopping and time.monotonic() - began < tick_seconds:
-            time.sleep(min(1.0, tick_seconds))
+    periodic.run_until_stopped(step, tick_seconds, "Falló un ciclo del programador de calidad")

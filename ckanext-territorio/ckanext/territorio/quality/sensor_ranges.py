@@ -50,14 +50,6 @@ class SensorRanges:
         return self.notations.get(text, text)
 
 
-def _number(node: Node) -> float:
-    value = node.text()
-    try:
-        return float(value)
-    except ValueError:
-        raise node.error(f"se esperaba un número, no '{value}'") from None
-
-
 def _bounds(node: Node, units: tuple[str, ...]) -> dict[str, tuple[float, float | None]]:
     import yaml
 
@@ -76,8 +68,8 @@ def _bounds(node: Node, units: tuple[str, ...]) -> dict[str, tuple[float, float 
         pair = Node(value_node, node.path).sequence()
         if len(pair) != 2:
             raise key.error("el rango es [mínimo, máximo] (máximo ~ para no poner tope)")
-        low = _number(pair[0])
-        high = None if pair[1].is_null() else _number(pair[1])
+        low = pair[0].number()
+        high = None if pair[1].is_null() else pair[1].number()
         if high is not None and high < low:
             raise pair[1].error(f"el máximo {high:g} es menor que el mínimo {low:g}")
         bounds[unit] = (low, high)
@@ -95,7 +87,7 @@ def _repeatable(node: Node | None) -> tuple[bool, tuple[float, ...]]:
         if node.text() != ANY_VALUE:
             raise node.error(f"se esperaba una lista de valores o '{ANY_VALUE}'")
         return True, ()
-    return False, tuple(_number(item) for item in node.sequence())
+    return False, tuple(item.number() for item in node.sequence())
 
 
 def load_ranges(path: Path, policy: Policy) -> SensorRanges:

@@ -114,6 +114,13 @@ class Node:
         except ValueError:
             raise self.error(f"fecha inválida '{value}' (formato AAAA-MM-DD)") from None
 
+    def number(self) -> float:
+        value = self.text()
+        try:
+            return float(value)
+        except ValueError:
+            raise self.error(f"se esperaba un número, no '{value}'") from None
+
     def integer(self) -> int:
         value = self.text()
         if not value.isdigit():
