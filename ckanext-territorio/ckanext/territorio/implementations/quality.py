@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from .. import config
-from ..logic import policy_service
+from ..logic import policy_jobs, policy_service
 from ..model.quality import QualityScore
 from ..quality import service, store
 
@@ -48,23 +48,30 @@ def on_dataset_saved(sender: str, **kwargs: Any) -> None:
     package_id = _package_id(kwargs)
     if not package_id:
         return
-    waiting = False
     if config.quality_score_on_save():
         # a score is never worth failing the publisher's save: it already committed
         try:
-            waiting = service.dataset_saved(package_id)
+            service.dataset_saved(package_id)
         except Exception:
             log.exception("No se pudo puntuar la calidad del conjunto %s", package_id)
             model.Session.rollback()
             return
     try:
-        if waiting:
-            service.enqueue_rescore(package_id)
         if config.quality_check_links() and not context.get(policy_service.INTERNAL):
             _enqueue_link_check(package_id)
     except Exception:
         # the next batch run scores it and `ckan territorio links check` checks it
         log.exception("No se pudieron encolar los trabajos de calidad del conjunto %s", package_id)
+
+
+def on_dcat_validated(package_id: str, **kwargs: Any) -> None:
+    """The dataset's DCAT-AP report is stored: its compliance indicator can be scored."""
+    try:
+        service.rescore(package_id)
+    except Exception:
+        # the next batch run scores it
+        log.exception("No se pudo puntuar la calidad del conjunto %s", package_id)
+        model.Session.rollback()
 
 
 def on_dataset_deleted(sender: str, **kwargs: Any) -> None:
@@ -128,6 +135,7 @@ class TerritorioQuality(p.SingletonPlugin):
         ]
         receivers += [{"receiver": on_bulk_update, "sender": action} for action in BULK_ACTIONS]
         subscriptions[signal] = [*earlier, *receivers]
+        subscriptions[policy_jobs.DCAT_VALIDATED] = [on_dcat_validated]
         return subscriptions
 
 

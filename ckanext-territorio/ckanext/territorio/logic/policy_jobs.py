@@ -14,6 +14,10 @@ from . import policy_service, policy_store
 log = logging.getLogger(__name__)
 
 
+# sent with the package id once a DCAT-AP report is stored (the quality score listens)
+DCAT_VALIDATED = tk.signals.ckanext.signal("territorio_dcat_validated")
+
+
 def _start(report_id: str) -> Any:
     report = policy_store.get(report_id)
     if report is None or report.status != "pending":
@@ -86,6 +90,7 @@ def territorio_validate_dcat(report_id: str) -> None:
     )
     model.Session.commit()
     enforce(report.package_id)
+    DCAT_VALIDATED.send(report.package_id)
 
 
 def enforce(package_id: str) -> None:

@@ -18,8 +18,6 @@ from .profile import QualityFile, QualityFileError, quality_file
 log = logging.getLogger(__name__)
 
 QUEUE = "territorio"
-# times a rescore waits for a queued DCAT-AP validation before scoring without it
-DCAT_WAITS = 5
 
 
 def current() -> QualityFile:
@@ -119,33 +117,14 @@ def rescore(package_id: str) -> None:
     score_package(package, sensor=True)
 
 
-def dataset_saved(package_id: str) -> bool:
-    """After a save: the cheap score (stored sensor facts); whether a DCAT check is queued."""
+def dataset_saved(package_id: str) -> None:
+    """After a save: the cheap score (stored sensor facts); the DCAT-AP job rescores later."""
     package = _package(package_id)
     if package is None:
         store.delete([package_id])
         model.Session.commit()
-        return False
-    score_package(package, sensor=False)
-    return sources.dcat_waiting(package_id)
-
-
-def enqueue_rescore(package_id: str, waits: int = 0) -> None:
-    tk.enqueue_job(
-        territorio_quality_rescore,
-        [package_id, waits],
-        title=f"territorio: puntaje de calidad {package_id}",
-        queue=QUEUE,
-    )
-
-
-def territorio_quality_rescore(package_id: str, waits: int = 0) -> None:
-    """Job: rescore after the dataset's queued DCAT-AP validation (re-queued behind it)."""
-    if sources.dcat_waiting(package_id) and waits < DCAT_WAITS:
-        # the queue is FIFO: going to its back lets the validation queued earlier finish
-        enqueue_rescore(package_id, waits + 1)
         return
-    rescore(package_id)
+    score_package(package, sensor=False)
 
 
 def show(package_id: str) -> tuple[Any, list[Any]]:

@@ -45,14 +45,6 @@ _DCAT = sa.text(
     """
 )
 
-_DCAT_WAITING = sa.text(
-    """
-    SELECT 1 FROM territorio_validation_report
-     WHERE package_id = :id AND kind = 'dcat' AND status IN ('pending', 'running')
-     LIMIT 1
-    """
-)
-
 _LINKS = sa.text(
     """
     SELECT resource_id, package_id, url, ok, outcome, status_code
@@ -90,11 +82,6 @@ def dcat_reports(package_ids: Sequence[str]) -> dict[str, DcatReport]:
         )
         for row in model.Session.execute(_DCAT, {"ids": list(package_ids)})
     }
-
-
-def dcat_waiting(package_id: str) -> bool:
-    """Whether a DCAT-AP validation of the dataset is queued or running."""
-    return model.Session.execute(_DCAT_WAITING, {"id": package_id}).first() is not None
 
 
 def link_checks(package_ids: Sequence[str]) -> dict[str, dict[str, LinkState]]:
