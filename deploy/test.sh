@@ -26,10 +26,10 @@ main() {
     ensure_redis
     ensure_secrets
     ensure_roles
-    ensure_databases ckan_test datastore_test
+    ensure_databases "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"
     ensure_venv dev
     write_ini test
-    apply_datastore_permissions ckan_test datastore_test
+    apply_datastore_permissions "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"
     prepare_test_db
 
     run_linters
@@ -71,13 +71,13 @@ pytest_verdict() {
 # The test database is disposable: bring it to the migration head, and when
 # leftovers from an older schema make that fail, wipe it and start over.
 prepare_test_db() {
-    step "Preparando la base de datos de pruebas ckan_test..."
+    step "Preparando la base de datos de pruebas $TERRITORIO_TEST_DB..."
     if ! run_logged "$TERRITORIO_LOG/test-db-upgrade.log" ckan_cli "$TERRITORIO_TEST_INI" db upgrade; then
-        warn "Se vuelve a crear ckan_test y se migra desde cero."
-        pg_super -d postgres -c "DROP DATABASE ckan_test WITH (FORCE)"
-        ensure_databases ckan_test datastore_test
+        warn "Se vuelve a crear $TERRITORIO_TEST_DB y se migra desde cero."
+        pg_super -d postgres -c "DROP DATABASE $TERRITORIO_TEST_DB WITH (FORCE)"
+        ensure_databases "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"
         run_logged "$TERRITORIO_LOG/test-db-upgrade.log" ckan_cli "$TERRITORIO_TEST_INI" db upgrade \
-            || die "ckan db upgrade falló en ckan_test; vea $TERRITORIO_LOG/test-db-upgrade.log"
+            || die "ckan db upgrade falló en $TERRITORIO_TEST_DB; vea $TERRITORIO_LOG/test-db-upgrade.log"
     fi
 }
 

@@ -11,10 +11,10 @@ write_ini() {
     if [[ "$kind" == test ]]; then
         ini="$TERRITORIO_TEST_INI"
         SITE_URL="http://test.ckan.net"
-        CKAN_DB_URL="$(db_url ckan_test)"
-        DATASTORE_WRITE_URL="$(db_url datastore_test)"
-        DATASTORE_READ_URL="$(db_url datastore_test "$TERRITORIO_DB_READONLY")"
-        REDIS_URL="redis://127.0.0.1:$TERRITORIO_REDIS_PORT/2"
+        CKAN_DB_URL="$(db_url "$TERRITORIO_TEST_DB")"
+        DATASTORE_WRITE_URL="$(db_url "$TERRITORIO_TEST_DATASTORE_DB")"
+        DATASTORE_READ_URL="$(db_url "$TERRITORIO_TEST_DATASTORE_DB" "$TERRITORIO_DB_READONLY")"
+        REDIS_URL="redis://127.0.0.1:$TERRITORIO_REDIS_PORT/$TERRITORIO_TEST_REDIS_DB"
         STORAGE_PATH="$TERRITORIO_RUN/test-storage"
     else
         ini="$TERRITORIO_CKAN_INI"
