@@ -51,12 +51,7 @@ def write_csv(path: Path, rows: int) -> None:
 
 
 def run(mode: str, path: Path, trace: bool) -> dict[str, float]:
-    from ckanext.territorio.policy.content import (
-        ContentResult,
-        ResourceFacts,
-        _scan,
-        check_file,
-    )
+    from ckanext.territorio.policy.content import ContentResult, ResourceFacts, _scan, check_file
     from ckanext.territorio.policy.document import load_policy
     from ckanext.territorio.policy.personal import SEPARATOR, PersonalScanner, screen
     from ckanext.territorio.policy.report import Findings

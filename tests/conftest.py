@@ -4,10 +4,18 @@ from __future__ import annotations
 import ckan.plugins as plugins
 import pytest
 from ckan import model
+from hypothesis import HealthCheck, settings
 
 from ckanext.territorio.search import cache as search_cache
 
 PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")
+
+# Property tests judge outcomes, not speed: on a busy machine (CI runs beside other work)
+# generating examples may be slow, which is no failure of the code under test.
+settings.register_profile(
+    "territorio", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("territorio")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,13 +13,8 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from factories import territorial_schemas
 
-from ckanext.territorio import vocabularies
-from ckanext.territorio.demo import (
-    Change,
-    DemoCatalogError,
-    load_catalog,
-    territorio_demo_load,
-)
+from ckanext.territorio import current
+from ckanext.territorio.demo import Change, DemoCatalogError, load_catalog, territorio_demo_load
 
 CAPITAL_CUTS = {"13101", "09101", "08101", "16101", "02101", "05101"}
 STUDIED_REGIONS = {"CL-RM", "CL-AR", "CL-BI", "CL-NB", "CL-AN", "CL-VS"}
@@ -90,7 +85,7 @@ def test_catalog_datasets_span_the_seven_dimensions_and_every_organization():
 
 def test_every_seed_initiative_gets_an_organization_of_its_region():
     catalog = load_catalog()
-    fw = vocabularies.current()
+    fw = current.framework()
     orgs = {org.nombre: org for org in catalog.organizaciones}
 
     initiatives = catalog.initiatives(fw)
@@ -141,7 +136,7 @@ def test_initiative_detail_outside_the_plan_is_rejected(tmp_path: Path):
     )
 
     with pytest.raises(DemoCatalogError, match="inventada"):
-        load_catalog(broken).initiatives(vocabularies.current())
+        load_catalog(broken).initiatives(current.framework())
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_request_context")

@@ -19,8 +19,9 @@ from factories import TerritorialDataset, territorial_schemas
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from ckanext.territorio import current
 from ckanext.territorio.demo import load_catalog, territorio_demo_load
-from ckanext.territorio.logic import policy_service
+from ckanext.territorio.policy import service as policy_service
 from ckanext.territorio.policy import shacl
 
 pytestmark = [*territorial_schemas, pytest.mark.usefixtures("with_plugins", "clean_db")]
@@ -33,7 +34,7 @@ PRECISE_EXTENT = {"type": "Point", "coordinates": [-72.5904871, -38.7396612]}
 
 
 def violations(graph: Graph) -> list[str]:
-    findings = shacl.validate(graph, policy_service.current())
+    findings = shacl.validate(graph, current.policy())
     return [f.message["en"] for f in findings.all()]
 
 

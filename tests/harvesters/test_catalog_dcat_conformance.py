@@ -7,7 +7,8 @@ from harvest_fakes import CKANPortal, DCATCatalog
 from harvest_helpers import harvest_marks
 from test_catalogs import CATALOG_PLUGINS, CONFIG, entries, harvested, remote_packages
 
-from ckanext.territorio.logic import policy_service
+from ckanext.territorio import current
+from ckanext.territorio.policy import service as policy_service
 from ckanext.territorio.policy import shacl
 
 pytestmark = [*harvest_marks, pytest.mark.ckan_config("ckan.plugins", CATALOG_PLUGINS)]
@@ -29,7 +30,7 @@ def test_every_harvested_dataset_conforms(source_type, fake_server, make_source,
     found = {
         d["title"]: [
             f.message["en"]
-            for f in shacl.validate(policy_service.dcat_graph(d), policy_service.current()).all()
+            for f in shacl.validate(policy_service.dcat_graph(d), current.policy()).all()
         ]
         for d in datasets
     }

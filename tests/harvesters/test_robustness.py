@@ -145,7 +145,7 @@ class TestDashboard:
 
 class TestPolicy:
     def test_a_harvested_dataset_is_held_private_with_its_report_until_checked(self, service, make_source, run_job):
-        from ckanext.territorio.logic import policy_store
+        from ckanext.territorio.policy import store as policy_store
 
         source = make_source("sensorthings", service.url, CONFIG)
         dataset, obj = dataset_of(run_job(source))

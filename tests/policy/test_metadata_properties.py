@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from policy_files import SCHEMAS
 
-from ckanext.territorio.logic.policy_validators import (
+from ckanext.territorio.logic.validators.policy import (
     territorio_access_rights,
     territorio_policy_dataset,
 )

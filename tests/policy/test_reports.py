@@ -227,8 +227,9 @@ def test_the_dataset_report_includes_dcat_ap_conformance(run_jobs):
 def test_a_standing_dcat_error_blocks_publication(publisher):
     from rdflib import Graph
 
-    from ckanext.territorio.logic import policy_service, policy_store
+    from ckanext.territorio import current
     from ckanext.territorio.policy import shacl
+    from ckanext.territorio.policy import store as policy_store
 
     dataset = TerritorialDataset(owner_org=publisher["org"]["id"], private=True, resources=[])
     # a dataset node without title or description: what a broken mapping would publish
@@ -236,7 +237,7 @@ def test_a_standing_dcat_error_blocks_publication(publisher):
         data=f"<http://datos.example/d/{dataset['id']}> a <http://www.w3.org/ns/dcat#Dataset> .",
         format="turtle",
     )
-    findings = shacl.validate(broken, policy_service.current())
+    findings = shacl.validate(broken, current.policy())
     assert findings.as_list()[0]["count"] >= 2
     policy_store.record(dataset["id"], "dcat", findings)
     model.Session.commit()

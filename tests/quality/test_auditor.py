@@ -8,7 +8,7 @@ from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action, call_auth
 from factories import TerritorialDataset, territorial_schemas
 
-from ckanext.territorio.logic import auditors
+from ckanext.territorio import auditors
 
 pytestmark = [
     *territorial_schemas,

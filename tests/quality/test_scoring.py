@@ -76,12 +76,28 @@ def admin() -> dict:
     return {"user": ckan_factories.Sysadmin()["name"]}
 
 
-def test_the_policy_listener_runs_before_the_score_on_every_save():
-    receivers = tk.signals.action_succeeded.receivers_for("package_update")
-    names = [getattr(r, "__name__", "") for r in receivers]
+def test_the_score_listens_to_the_policy_not_to_the_save():
+    from ckanext.territorio import signals
+    from ckanext.territorio.implementations import policy, quality
 
-    assert "on_package_update_policy_then_quality" in names
-    assert "on_dataset_saved" not in names  # neither listener is connected on its own
+    saved = list(tk.signals.action_succeeded.receivers_for("package_update"))
+    checked = list(signals.DATASET_CHECKED.receivers_for("any-dataset-id"))
+
+    # the save reaches the policy only; the policy's signal reaches the score
+    assert policy.on_dataset_saved in saved and quality.on_dataset_checked not in saved
+    assert checked == [quality.on_dataset_checked]
+
+
+def test_a_save_made_by_the_policy_itself_is_still_scored(admin):
+    from ckanext.territorio.policy import service as policy_service
+
+    dataset = TerritorialDataset()
+    first = stored(dataset["id"]).points
+    context = {**admin, policy_service.INTERNAL: True}
+
+    call_action("package_patch", context=context, id=dataset["id"], tag_string="aire")
+
+    assert stored(dataset["id"]).points == first + 30
 
 
 def test_an_update_that_changes_the_score_appends_history_and_one_that_does_not_does_not(admin):

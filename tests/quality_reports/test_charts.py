@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ckanext.territorio.quality_reports.charts import (
+from ckanext.territorio.presentation.quality.charts import (
     Bar,
     Point,
     Stat,
@@ -96,7 +96,7 @@ def test_axis_maximum_is_a_round_number_at_least_the_data():
 
 
 def test_count_axes_have_whole_steps():
-    from ckanext.territorio.quality_reports.charts import tick_count
+    from ckanext.territorio.presentation.quality.charts import tick_count
 
     assert [tick_count(top, whole=True) for top in (1, 2, 5, 10, 25, 50, 100)] == [1, 2, 5, 5, 5, 5, 5]
     assert tick_count(100, whole=False) == 4

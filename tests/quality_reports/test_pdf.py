@@ -6,8 +6,8 @@ import io
 
 from pypdf import PdfReader
 
-from ckanext.territorio.quality_reports.pdf import Report, Section, render
-from ckanext.territorio.quality_reports.tables import INTEGER, PERCENT, Column, Table
+from ckanext.territorio.presentation.quality.pdf import Report, Section, render
+from ckanext.territorio.presentation.quality.tables import INTEGER, PERCENT, Column, Table
 
 
 def text_of(body: bytes) -> list[str]:

@@ -2,8 +2,8 @@
 share the place; comunas without scored datasets stay out."""
 from __future__ import annotations
 
-from ckanext.territorio import vocabularies
-from ckanext.territorio.quality_reports.scoreboard import rank_comunas
+from ckanext.territorio import current
+from ckanext.territorio.presentation.quality.scoreboard import rank_comunas
 
 
 def group(cut: str, datasets: int, mean: float | None) -> dict:
@@ -20,7 +20,7 @@ def test_best_mean_first_then_more_datasets_then_shared_places():
             group("05101", 0, None),  # Valparaíso: nothing scored
             group("CL", 3, 80.0),  # not a comuna
         ],
-        vocabularies.current(),
+        current.framework(),
     )
 
     assert [(c.rank, c.name) for c in ranking] == [
@@ -34,4 +34,4 @@ def test_best_mean_first_then_more_datasets_then_shared_places():
 
 
 def test_no_scored_comunas_no_ranking():
-    assert rank_comunas([], vocabularies.current()) == []
+    assert rank_comunas([], current.framework()) == []

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from ckanext.territorio.quality_reports.tables import (
+from ckanext.territorio.presentation.quality.tables import (
     INTEGER,
     PERCENT,
     SHARE,

@@ -9,7 +9,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from factories import Iniciativa, TerritorialDataset, territorial_schemas
 
-from ckanext.territorio import vocabularies
+from ckanext.territorio import current
 
 TERRITORIAL_FIELDS = {"dimension", "subdimension", "region", "comuna", "status", "datasets"}
 
@@ -94,7 +94,7 @@ def test_every_seed_initiative_is_a_valid_record():
     """
     org = factories.Organization()
     plugin = lib_plugins.lookup_package_plugin("iniciativa")
-    fw = vocabularies.current()
+    fw = current.framework()
     problems = {}
     for seed in fw.initiatives:
         data = {

@@ -8,7 +8,7 @@ import pytest
 from factories import territorial_schemas
 from views_html import soup_of, text_of
 
-from ckanext.territorio import vocabularies
+from ckanext.territorio import current
 from ckanext.territorio.coverage import build_matrix
 from ckanext.territorio.coverage import search as search_module
 
@@ -135,7 +135,7 @@ def test_matrix_takes_at_most_nine_searches(monkeypatch):
 
     monkeypatch.setattr(search_module.tk, "get_action", counting)
 
-    matrix = build_matrix(vocabularies.current())
+    matrix = build_matrix(current.framework())
 
     assert matrix.total.datasets == 4
     assert len(searches) <= 9

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from . import current
 from . import demo as demo_data
-from . import vocabularies
 
 __all__ = ["territorio"]
 
@@ -50,7 +50,7 @@ def load(ctx: click.Context, path: Path) -> None:
 
     counts: Counter[tuple[str, demo_data.Change]] = Counter()
     flask_app = ctx.meta["flask_app"]
-    fw = vocabularies.current()
+    fw = current.framework()
     # Actions that build URLs or look at the current user need a request context.
     with flask_app.test_request_context():
         outcomes = demo_data.territorio_demo_load(catalog, fw)

@@ -10,6 +10,7 @@ from .vocab import default_schemas_dir
 SEARCH_BACKEND = "ckanext.territorio.search_backend"
 SCHEMAS_DIR = "ckanext.territorio.schemas_dir"
 FRAMEWORK_URI = "ckanext.territorio.framework_uri"
+POLICY_FILE = "ckanext.territorio.policy.file"
 
 # Scheming's own presets, kept next to ours (see default_presets).
 SCHEMING_PRESETS = "ckanext.scheming:presets.json"
@@ -55,13 +56,36 @@ def search_cache_ttl() -> int:
     return tk.config["ckanext.territorio.search.cache_ttl"]
 
 
+# --- data-use policy ---------------------------------------------------------------------
+
+
+def policy_file() -> Path:
+    """The policy file (default: policy.yaml in the schemas folder)."""
+    value = tk.config[POLICY_FILE]
+    return Path(value).resolve() if value else schemas_dir() / "policy.yaml"
+
+
+def policy_max_bytes() -> int:
+    """Largest resource file the content rules read, in bytes."""
+    return tk.config["ckanext.territorio.policy.max_size_mb"] * 1024 * 1024
+
+
+def policy_timeout() -> int:
+    """Seconds a content check (download included) may take."""
+    return tk.config["ckanext.territorio.policy.timeout"]
+
+
+def policy_fetch_allow() -> list[str]:
+    """Non-public networks the content checks may download from (operator allow-list)."""
+    return list(tk.config["ckanext.territorio.policy.fetch_allow"] or [])
+
+
 # --- harvesters ---------------------------------------------------------------------------
 
 
 def harvest_allow_networks() -> list[str]:
     """Non-public networks harvest sources may be read from (operator allow-list)."""
-    value = tk.config["ckanext.territorio.harvest.allow_networks"] or []
-    return value.split() if isinstance(value, str) else list(value)
+    return list(tk.config["ckanext.territorio.harvest.allow_networks"] or [])
 
 
 def harvest_int(name: str) -> int:
@@ -74,26 +98,28 @@ def harvest_int(name: str) -> int:
 
 def quality_file() -> Path:
     """The scoring file (default: quality.yaml in the schemas folder)."""
-    value = tk.config.get("ckanext.territorio.quality.file") or ""
+    value = tk.config["ckanext.territorio.quality.file"]
     return Path(value).resolve() if value else schemas_dir() / "quality.yaml"
 
 
 def quality_profile() -> str | None:
     """The profile scores are stored under; None: the file's default."""
-    return tk.config.get("ckanext.territorio.quality.profile") or None
+    return tk.config["ckanext.territorio.quality.profile"] or None
 
 
 def quality_score_on_save() -> bool:
-    return tk.asbool(tk.config["ckanext.territorio.quality.score_on_save"])
+    """Whether a dataset is scored after each create/update."""
+    return tk.config["ckanext.territorio.quality.score_on_save"]
 
 
 def quality_check_links() -> bool:
-    return tk.asbool(tk.config["ckanext.territorio.quality.check_links"])
+    """Whether each dataset save queues a check of its resource URLs."""
+    return tk.config["ckanext.territorio.quality.check_links"]
 
 
 def quality_interval_hours() -> int:
     """Hours between two batch scorings queued by the quality scheduler."""
-    return max(1, int(tk.config["ckanext.territorio.quality.interval_hours"]))
+    return max(1, tk.config["ckanext.territorio.quality.interval_hours"])
 
 
 # --- quality audit: data checks -----------------------------------------------------------
@@ -101,30 +127,32 @@ def quality_interval_hours() -> int:
 
 def quality_sensor_days() -> int:
     """Days of readings the sensor checks read (0: the whole observations table)."""
-    return int(tk.config["ckanext.territorio.quality.sensor_days"])
+    return tk.config["ckanext.territorio.quality.sensor_days"]
 
 
 def quality_link_timeout() -> int:
     """Seconds a broken-link check waits to connect and for each response."""
-    return int(tk.config["ckanext.territorio.quality.link_timeout"])
+    return tk.config["ckanext.territorio.quality.link_timeout"]
 
 
 def quality_link_max_redirects() -> int:
-    return int(tk.config["ckanext.territorio.quality.link_max_redirects"])
+    """Redirects a broken-link check follows."""
+    return tk.config["ckanext.territorio.quality.link_max_redirects"]
 
 
 def quality_link_concurrency() -> int:
-    return max(1, int(tk.config["ckanext.territorio.quality.link_concurrency"]))
+    """URLs one link-check job checks at the same time."""
+    return max(1, tk.config["ckanext.territorio.quality.link_concurrency"])
 
 
 def quality_harvest_days() -> int:
     """Days of harvest jobs an organization's report card counts."""
-    return int(tk.config["ckanext.territorio.quality.harvest_days"])
+    return tk.config["ckanext.territorio.quality.harvest_days"]
 
 
 def quality_harvest_stuck_hours() -> float:
     """Hours after which a running harvest job is stuck (ckan.harvest.timeout or 24 h by default)."""
-    hours = int(tk.config["ckanext.territorio.quality.harvest_stuck_hours"])
+    hours = tk.config["ckanext.territorio.quality.harvest_stuck_hours"]
     if hours > 0:
         return float(hours)
     timeout_minutes = tk.config.get("ckan.harvest.timeout")

@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import vocabularies
+from . import current
 from .cli import territorio as territorio_cli
 from .dcat import settings as dcat_settings
 from .harvesters.cli import harvest as harvest_cli
@@ -15,8 +15,7 @@ from .implementations import (
     TerritorioQuality,
     TerritorioSearchIndex,
 )
-from .logic import policy_service
-from .quality import sensor_ranges
+from .presentation import helpers
 from .quality import service as quality_service
 from .quality.cli import auditor as auditor_cli
 from .quality.cli import quality as quality_cli
@@ -33,20 +32,29 @@ territorio_cli.add_command(auditor_cli)  # `ckan territorio auditor ...`
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.validators
-@tk.blanket.helpers
+@tk.blanket.helpers(helpers)
 @tk.blanket.blueprints
 @tk.blanket.cli
 class TerritorioPlugin(
     TerritorioSearchIndex,
     TerritorioFacets,
-    TerritorioQuality,  # before TerritorioPolicy: both subscribe to signals (cooperative)
     TerritorioPolicy,
+    TerritorioQuality,  # listens to the policy's signals (signals.py), not to mixin order
     DefaultTranslation,
     p.SingletonPlugin,
 ):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.ITranslation)  # English for the Spanish texts (i18n/en)
+
+    # ISignal: each mixin subscribes its own receivers
+
+    def get_signal_subscriptions(self) -> dict[object, list[object]]:
+        subscriptions: dict[object, list[object]] = {}
+        for mixin in (TerritorioPolicy, TerritorioQuality):
+            for signal, receivers in mixin.get_signal_subscriptions(self).items():
+                subscriptions.setdefault(signal, []).extend(receivers)
+        return subscriptions
 
     # IConfigurer
 
@@ -59,9 +67,7 @@ class TerritorioPlugin(
     # IConfigurable
 
     def configure(self, config: tk.CKANConfig) -> None:
-        vocabularies.load()
-        # a bad policy file stops start-up with its file and line, like the vocabularies
-        policy_service.current()
-        # and so does a bad scoring file or an unknown scoring profile
+        # a bad vocabulary, policy, scoring or ranges file stops start-up with its file and line
+        current.load()
+        # and so does an unknown scoring profile
         quality_service.profile_id()
-        sensor_ranges.current()  # checked against the policy's variables

@@ -26,11 +26,9 @@ from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from ckanext.territorio.logic import policy_service
-from ckanext.territorio.policy import dcat_terms
-
-from .. import vocabularies
+from .. import current
 from ..fields import decode_list
+from ..policy import dcat_terms
 from ..vocab import Framework
 from . import formats, geometry
 from .skos import SCHEME_TITLE, TERRITORIES_TITLE, add_labels
@@ -56,16 +54,16 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         super().graph_from_dataset(dataset_dict, dataset_ref)
-        fw = vocabularies.current()
+        fw = current.framework()
         uris = FrameworkURIs()
         self._graph_themes(dataset_dict, dataset_ref, fw, uris)
         self._graph_places(dataset_dict, dataset_ref, fw, uris)
         self._graph_frequency(dataset_dict, dataset_ref)
         self._graph_personal_data(dataset_dict, dataset_ref)
-        formats.graph_formats(self.g, dataset_ref, vocabularies.file_type_table())
+        formats.graph_formats(self.g, dataset_ref, current.file_type_table())
         self._graph_upload_downloads(dataset_dict)
         # Licence and access rights as EU authority IRIs, from the data-use policy.
-        dcat_terms.apply(self.g, dataset_ref, dataset_dict, policy_service.current())
+        dcat_terms.apply(self.g, dataset_ref, dataset_dict, current.policy())
 
     def _graph_upload_downloads(self, dataset_dict: dict[str, Any]) -> None:
         """A file uploaded to the portal is itself the download: its URL is dcat:downloadURL too."""
@@ -130,7 +128,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
                 continue
             if ABSOLUTE_IRI.match(str(theme)):
                 self.g.add((theme, RDF.type, SKOS.Concept))
-                data_theme = vocabularies.data_theme_table().by_uri(str(theme))
+                data_theme = current.data_theme_table().by_uri(str(theme))
                 if data_theme is not None:
                     # the EU data themes' own labels (the shapes want a prefLabel)
                     add_labels(self.g, theme, SKOS.prefLabel, data_theme.label)
@@ -172,7 +170,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
 
     def _graph_frequency(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         value = self._get_dataset_value(dataset_dict, "frequency")
-        table = vocabularies.frequency_table()
+        table = current.frequency_table()
         code = table.code_of(str(value)) if value else None
         if code is None:
             return
@@ -192,7 +190,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
-        fw = vocabularies.current()
+        fw = current.framework()
         uris = FrameworkURIs()
         self._parse_themes(dataset_dict, dataset_ref, fw, uris)
         self._parse_places(dataset_dict, dataset_ref, fw, uris)
@@ -211,7 +209,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
 
     def _parse_formats(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
         """CKAN format and mimetype back from the file-type concept and IANA IRI."""
-        table = vocabularies.file_type_table()
+        table = current.file_type_table()
         by_ref = {str(r.get("distribution_ref")): r for r in dataset_dict.get("resources", [])}
         for distribution in self._distributions(dataset_ref):
             resource = by_ref.get(str(distribution))
@@ -223,9 +221,9 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             value = formats.parse_format(self.g, distribution, table)
             if value is None:
                 # no dct:format: ckanext-dcat took the media type's IANA IRI as the format
-                current = str(resource.get("format") or "")
-                text = formats.media_type_text(current)
-                if text == current:
+                stored = str(resource.get("format") or "")
+                text = formats.media_type_text(stored)
+                if text == stored:
                     continue
                 value = text
             if formats.MEDIA_TYPE.fullmatch(value):
@@ -279,7 +277,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
 
     def _parse_frequency(self, dataset_dict: dict[str, Any]) -> None:
         value = self._get_dataset_value(dataset_dict, "frequency")
-        code = vocabularies.frequency_table().code_of(str(value)) if value else None
+        code = current.frequency_table().code_of(str(value)) if value else None
         if code is None:
             return
         self._set_value(dataset_dict, "frequency", code)

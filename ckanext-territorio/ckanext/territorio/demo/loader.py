@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from .. import vocabularies
+from .. import current
 from ..vocab import Framework
 from .catalog import Dataset, DemoCatalog, DemoInitiative, Organization
 
@@ -31,7 +31,7 @@ class Outcome(NamedTuple):
 
 def territorio_demo_load(catalog: DemoCatalog, fw: Framework | None = None) -> Iterator[Outcome]:
     """Loads the catalogue, yielding one outcome per organization, dataset and initiative."""
-    fw = fw if fw is not None else vocabularies.current()
+    fw = fw if fw is not None else current.framework()
     # checked before anything is written
     initiatives = catalog.initiatives(fw)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
@@ -96,9 +96,9 @@ def _ensure_organization(user: str, org: Organization) -> Change:
             _context(user), {**wanted, "extras": _as_extras(org.extras())}
         )
         return Change.CREATED
-    current = {key: existing.get(key) for key in wanted}
+    stored = {key: existing.get(key) for key in wanted}
     current_extras = _extras(existing)
-    if current == wanted and all(current_extras.get(k) == v for k, v in org.extras().items()):
+    if stored == wanted and all(current_extras.get(k) == v for k, v in org.extras().items()):
         return Change.UNCHANGED
     # Extras we do not manage (added by hand in the portal) are kept.
     merged_extras = {**current_extras, **org.extras()}

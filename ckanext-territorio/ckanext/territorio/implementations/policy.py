@@ -8,7 +8,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ..logic import policy_service
+from .. import signals
+from ..policy import jobs as policy_jobs
+from ..policy import service as policy_service
 
 log = logging.getLogger(__name__)
 
@@ -16,16 +18,12 @@ log = logging.getLogger(__name__)
 SAVING_ACTIONS = ("package_create", "package_update")
 
 
-def on_dataset_saved(sender: str, **kwargs: Any) -> None:
-    """action_succeeded listener (sent after the action committed)."""
-    context = kwargs.get("context") or {}
-    if context.get(policy_service.INTERNAL) or context.get("defer_commit"):
-        # the policy's own changes, or a caller that commits later (nothing is visible yet)
-        return
-    result = kwargs.get("result")
+def _package_id(result: Any) -> str | None:
     package_id = result if isinstance(result, str) else (result or {}).get("id")
-    if not package_id:
-        return
+    return str(package_id) if package_id else None
+
+
+def _check(package_id: str) -> None:
     # a report is never worth failing the publisher's save: it already committed
     try:
         jobs = policy_service.dataset_saved(package_id)
@@ -34,14 +32,27 @@ def on_dataset_saved(sender: str, **kwargs: Any) -> None:
         model.Session.rollback()
         return
     try:
-        policy_service.enqueue(jobs)
+        policy_jobs.enqueue(jobs)
     except Exception:
         # the reports stay "pending"; territorio_validation_run queues them again
         log.exception("No se pudieron encolar las validaciones del conjunto %s", package_id)
 
 
+def on_dataset_saved(sender: str, **kwargs: Any) -> None:
+    """action_succeeded listener (sent after the action committed); then DATASET_CHECKED."""
+    context = kwargs.get("context") or {}
+    if context.get("defer_commit"):
+        return  # a caller that commits later: nothing is visible yet (the batch scores it)
+    package_id = _package_id(kwargs.get("result"))
+    if not package_id:
+        return
+    if not context.get(policy_service.INTERNAL):  # not the policy's own changes
+        _check(package_id)
+    signals.DATASET_CHECKED.send(package_id, context=context)
+
+
 class TerritorioPolicy(p.SingletonPlugin):
-    """The data-use policy: reports after every dataset save (see logic/policy_validators)."""
+    """The data-use policy: reports after every dataset save (see logic/validators/policy)."""
 
     p.implements(p.ISignal, inherit=True)
 

@@ -5,8 +5,10 @@ from typing import Any
 
 import ckan.plugins as p
 
-from .. import helpers, vocabularies
+from .. import current
 from ..fields import LIST_FIELDS, decode_list
+from ..language import current_lang
+from ..presentation.helpers.framework import territorio_facet_label
 from ..vocab import Framework
 
 # Facet values shown by their vocabulary names rather than their codes.
@@ -44,7 +46,7 @@ class TerritorioSearchIndex(p.SingletonPlugin):
             for key in (field, f"extras_{field}"):
                 if key in pkg_dict:
                     pkg_dict[key] = decode_list(pkg_dict[key])
-        names = territory_names(pkg_dict, vocabularies.current())
+        names = territory_names(pkg_dict, current.framework())
         if names:
             existing = decode_list(pkg_dict.get(TEXT_FIELD)) if pkg_dict.get(TEXT_FIELD) else []
             pkg_dict[TEXT_FIELD] = existing + names
@@ -53,10 +55,10 @@ class TerritorioSearchIndex(p.SingletonPlugin):
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
-        lang = helpers.current_lang()
+        lang = current_lang()
         for field, facet in (search_results.get("search_facets") or {}).items():
             if field not in LABELLED_FACETS:
                 continue
             for item in facet.get("items", []):
-                item["display_name"] = helpers.territorio_facet_label(field, item["name"], lang)
+                item["display_name"] = territorio_facet_label(field, item["name"], lang)
         return search_results

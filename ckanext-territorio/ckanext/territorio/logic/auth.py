@@ -1,22 +1,15 @@
-"""Who may call the territorio actions."""
+"""Who may call the territorio actions and read the quality pages.
+
+Auth functions delegate to core's (``package_show``, ``package_update``,
+``organization_update``); the policy-auditor role (``auditors``) adds reads, never writes.
+"""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
-from .policy_auth import (
-    territorio_validation_accept,
-    territorio_validation_run,
-    territorio_validation_show,
-)
-from .quality_auth import (
-    territorio_auditor_manage,
-    territorio_quality_dashboard,
-    territorio_quality_show,
-    territorio_quality_summary,
-    territorio_quality_trend,
-)
-from .quality_pages_auth import territorio_quality_report_card
+from .. import auditors
 
 __all__ = [
     "territorio_auditor_manage",
@@ -36,3 +29,120 @@ __all__ = [
 def territorio_framework_show(context: Context, data_dict: DataDict | None) -> AuthResult:
     """The framework is public reference data: anyone may read it."""
     return {"success": True}
+
+
+# --- data-use policy reports ---
+
+
+def _package_of(data_dict: DataDict) -> model.Package | None:
+    if data_dict.get("resource_id"):
+        resource = model.Resource.get(str(data_dict["resource_id"]))
+        return resource.package if resource is not None else None
+    if data_dict.get("package_id"):
+        return model.Package.get(str(data_dict["package_id"]))
+    return None
+
+
+def _delegate(auth: str, context: Context, data_dict: DataDict, object_id: str) -> AuthResult:
+    try:
+        tk.check_access(auth, context, {"id": object_id})
+    except tk.NotAuthorized:
+        return {"success": False}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_validation_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the dataset may see its reports (they mask personal values).
+
+    Policy auditors read every dataset's reports, private ones included.
+    """
+    package = _package_of(data_dict)
+    if package is None:
+        return {"success": True}  # the action answers "not found"
+    result = _delegate("package_show", context, data_dict, package.id)
+    if not result["success"] and auditors.is_auditor(context):
+        return {"success": True}
+    return result
+
+
+def territorio_validation_accept(context: Context, data_dict: DataDict) -> AuthResult:
+    """A reviewer: an administrator of the dataset's organization (or a sysadmin)."""
+    package = _package_of(data_dict)
+    if package is None or not package.owner_org:
+        return {"success": False, "msg": tk._("Solo se revisan conjuntos de una organización")}
+    result = _delegate("organization_update", context, data_dict, package.owner_org)
+    if not result["success"]:
+        result["msg"] = tk._("Solo un administrador de la organización puede aceptar un reporte")
+    return result
+
+
+def territorio_validation_run(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone who may edit the dataset may ask for its checks again."""
+    package = _package_of(data_dict)
+    if package is None:
+        return {"success": False}
+    return _delegate("package_update", context, data_dict, package.id)
+
+
+# --- quality audit ---
+
+
+@tk.auth_allow_anonymous_access
+def territorio_quality_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the dataset, and the auditors (private datasets included)."""
+    package = model.Package.get(str(data_dict.get("id") or ""))
+    if package is None:
+        return {"success": True}  # the action answers "not found"
+    try:
+        tk.check_access("package_show", context, {"id": package.id})
+        return {"success": True}
+    except tk.NotAuthorized:
+        pass
+    if auditors.is_auditor(context):
+        return {"success": True}
+    return {"success": False, "msg": tk._("No puede ver la calidad de este conjunto de datos")}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_quality_summary(context: Context, data_dict: DataDict) -> AuthResult:
+    """Public aggregates for anyone; private datasets only for auditors and sysadmins."""
+    if tk.asbool(data_dict.get("include_private")) and not auditors.is_auditor_or_sysadmin(context):
+        return {
+            "success": False,
+            "msg": tk._("Solo auditores y administradores pueden incluir conjuntos privados"),
+        }
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_quality_trend(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """The trend of the public catalogue is public."""
+    return {"success": True}
+
+
+def territorio_quality_dashboard(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """The policy staff's dashboard: auditors (sysadmins pass every check)."""
+    if auditors.is_auditor(context):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Solo auditores y administradores ven el tablero de calidad")}
+
+
+def territorio_auditor_manage(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Granting the auditor role is for sysadmins only."""
+    return {"success": False, "msg": tk._("Solo un administrador del sitio gestiona los auditores")}
+
+
+def territorio_quality_report_card(context: Context, data_dict: DataDict) -> AuthResult:
+    """An organization's report card: the dashboard's readers (sysadmins and auditors) and
+    the organization's members (data_dict: id of the organization)."""
+    if authz.is_authorized("territorio_quality_dashboard", context, data_dict).get("success"):
+        return {"success": True}
+    user = context.get("user")
+    org_id = data_dict.get("id")
+    if user and org_id and authz.has_user_permission_for_group_or_org(str(org_id), user, "read"):
+        return {"success": True}
+    return {
+        "success": False,
+        "msg": tk._("Solo los miembros de la organización, los administradores y los auditores."),
+    }

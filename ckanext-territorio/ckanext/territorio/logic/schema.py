@@ -1,8 +1,17 @@
-"""Parameter schemas of the territorio actions."""
+"""Parameter schemas of the territorio actions (bad values → ValidationError, Spanish message)."""
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.logic.schema import validator_args
-from ckan.types import Schema, Validator, ValidatorFactory
+from ckan.types import Context, Schema, Validator, ValidatorFactory
+
+from .. import current
+from ..quality.terms import GROUPINGS, RATINGS
+from ..vocab import normalise_comuna_code, normalise_region_code
 
 
 @validator_args
@@ -18,4 +27,133 @@ def territorio_framework_show(
         "region": [ignore_missing, unicode_safe, territorio_region_code],
         "dimension": [ignore_missing, unicode_safe, territorio_dimension_slug],
         "include_comunas": [default(True), boolean_validator],
+    }
+
+
+# --- data-use policy ---
+
+
+@validator_args
+def territorio_validation_show(
+    ignore_missing: Validator, unicode_safe: Validator
+) -> Schema:
+    return {
+        "resource_id": [ignore_missing, unicode_safe],
+        "package_id": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territorio_validation_accept(
+    not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator
+) -> Schema:
+    return {
+        "resource_id": [not_empty, unicode_safe],
+        "note": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
+def territorio_validation_run(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"resource_id": [not_empty, unicode_safe]}
+
+
+# --- quality audit ---
+
+# most worst datasets one call returns
+MAX_WORST = 100
+
+
+def one_of(options: Collection[str]) -> Validator:
+    def check(value: Any, context: Context) -> Any:
+        if value not in options:
+            raise tk.Invalid(
+                tk._("Valor no admitido '{value}'; use uno de: {allowed}").format(
+                    value=value, allowed=", ".join(options)
+                )
+            )
+        return value
+
+    return check
+
+
+def region_filter(value: Any, context: Context) -> Any:
+    """A region (ISO, CUT or roman numeral) or the country code, as stored on the scores."""
+    fw = current.framework()
+    if str(value).strip().upper() == fw.national.code:
+        return fw.national.code
+    try:
+        code = normalise_region_code(value, fw=fw)
+    except ValueError:
+        code = None
+    if code is None:
+        raise tk.Invalid(tk._("Región desconocida: '{value}'").format(value=value))
+    return code
+
+
+def comuna_filter(value: Any, context: Context) -> Any:
+    try:
+        return normalise_comuna_code(str(value), fw=current.framework())
+    except ValueError:
+        raise tk.Invalid(tk._("Comuna desconocida: '{value}'").format(value=value)) from None
+
+
+def organization_name(value: Any, context: Context) -> Any:
+    """An organization's id or name → its name (the scores keep the name)."""
+    group = model.Group.get(str(value))
+    if group is None or not group.is_organization or group.state != "active":
+        raise tk.Invalid(tk._("Organización desconocida: '{value}'").format(value=value))
+    return group.name
+
+
+def worst_count(value: Any, context: Context) -> Any:
+    if value > MAX_WORST:
+        raise tk.Invalid(tk._("Se pueden pedir hasta {max} conjuntos").format(max=MAX_WORST))
+    return value
+
+
+@validator_args
+def territorio_quality_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def territorio_quality_summary(
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    boolean_validator: Validator,
+    natural_number_validator: Validator,
+    territorio_dimension_slug: Validator,
+) -> Schema:
+    return {
+        "group_by": [default("region"), unicode_safe, one_of(GROUPINGS)],
+        "region": [ignore_missing, unicode_safe, region_filter],
+        "comuna": [ignore_missing, unicode_safe, comuna_filter],
+        "dimension": [ignore_missing, unicode_safe, territorio_dimension_slug],
+        "organization": [ignore_missing, unicode_safe, organization_name],
+        "rating": [ignore_missing, unicode_safe, one_of(RATINGS)],
+        "include_private": [default(False), boolean_validator],
+        "worst": [default(0), natural_number_validator, worst_count],
+    }
+
+
+@validator_args
+def territorio_quality_trend(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    return {
+        "organization": [ignore_missing, unicode_safe, organization_name],
+        "region": [ignore_missing, unicode_safe, region_filter],
+    }
+
+
+@validator_args
+def territorio_auditor_update(
+    not_empty: Validator,
+    not_missing: Validator,
+    unicode_safe: Validator,
+    boolean_validator: Validator,
+) -> Schema:
+    return {
+        "user": [not_empty, unicode_safe],
+        "auditor": [not_missing, boolean_validator],
     }

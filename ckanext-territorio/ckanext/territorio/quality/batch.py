@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from ckan import model
 
 from .. import config
-from ..logic import policy_service
 from ..model.quality import QualityRun
+from ..site import site_context
 from . import engine, sources, store, summary
 from .facts import Environment, Facts, metadata_error_count
 from .service import environment, now, profile_id
@@ -76,7 +76,7 @@ def _from_actions(types: Sequence[str], chunk: int) -> Iterator[list[dict[str, A
         .filter(model.Package.state == "active", model.Package.type.in_(list(types)))
         .order_by(model.Package.id)
     ]
-    context = policy_service.site_context()
+    context = site_context()
     for start in range(0, len(ids), chunk):
         packages = []
         for package_id in ids[start : start + chunk]:

@@ -5,8 +5,7 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
-from .. import config
-from ..logic import auditors
+from .. import auditors, config, current
 from . import batch, engine, scheduler, service, store
 
 __all__ = ["auditor", "quality"]
@@ -18,9 +17,9 @@ def quality() -> None:
 
 
 def _profile_option(value: str | None) -> str | None:
-    if value and value not in service.current().profiles:
+    if value and value not in current.quality().profiles:
         raise click.BadParameter(
-            f"perfil desconocido '{value}' (se admiten: {', '.join(service.current().profiles)})"
+            f"perfil desconocido '{value}' (se admiten: {', '.join(current.quality().profiles)})"
         )
     return value
 
@@ -53,7 +52,7 @@ def run(dataset: str | None, profile: str | None, chunk: int) -> None:
             f"({score.mqa.rating})"
         )
         return
-    types = service.current().dataset_types
+    types = current.quality().dataset_types
     total = batch.count(types)
     with click.progressbar(length=total, label="Puntuando conjuntos") as bar:
         result = batch.run(profile, chunk=chunk, progress=bar.update)
@@ -73,7 +72,7 @@ def show(name: str) -> None:
     row = store.get(package.id) if package is not None else None
     if row is None:
         raise click.ClickException(f"El conjunto '{name}' no tiene puntaje de calidad")
-    quality_file = service.current()
+    quality_file = current.quality()
     percent = 100 * row.points / row.max_points if row.max_points else 0
     click.echo(
         f"{row.name} ({row.profile} {row.profile_version}): {row.points:g} de {row.max_points:g} "

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from .. import periodic
+from .. import current, periodic
 from . import service, store
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def tick(interval_hours: float, when: dt.datetime | None = None) -> int | None:
             log.warning("Corrida de calidad %s abandonada: se marca como fallida", last.id)
         elif last is not None and when - last.started < interval:
             return None
-        queued = store.start_run(service.current().version)
+        queued = store.start_run(current.quality().version)
         queued.started = when
         run_id = int(queued.id)
         model.Session.commit()

@@ -31,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import current
 from .sensor_ranges import SensorRanges
 
 log = logging.getLogger(__name__)
@@ -140,9 +141,7 @@ def sensor_facts(
     since = now - dt.timedelta(days=days) if days else None
     interval = expected_interval(package.get("frequency"))
     run_length = flatline_min or flatline_readings(interval, flatline_hours)
-    from .sensor_ranges import current
-
-    statement, params = _statement(resource_id, current(), _policy_names(), since)
+    statement, params = _statement(resource_id, current.sensor_ranges(), _policy_names(), since)
     interval_s = interval.total_seconds() if interval else None
     params.update(
         interval_s=interval_s,
@@ -342,9 +341,8 @@ FROM totals
 
 
 def _allowed_units() -> list[tuple[str, str]]:
-    from ..logic import policy_service
 
-    return [(v.name, unit) for v in policy_service.current().variables for unit in v.units]
+    return [(v.name, unit) for v in current.policy().variables for unit in v.units]
 
 
 def _policy_names() -> dict[str, str]:
@@ -354,9 +352,8 @@ def _policy_names() -> dict[str, str]:
     e.g. ``ruido_laeq``) resolved through their aliases (``LAeq`` -> ``noiseLevel``).
     """
     from ..harvesters.mapping import mapping
-    from ..logic import policy_service
 
-    policy = policy_service.current()
+    policy = current.policy()
     names = {
         alias.lower(): variable.name
         for variable in policy.variables

@@ -178,11 +178,3 @@ def ranges(schemas_dir: Path, policy: Policy) -> SensorRanges:
 
 def clear_cache() -> None:
     _cache.clear()
-
-
-def current() -> SensorRanges:
-    """The portal's ranges: ``schemas_dir``'s file against the policy the portal runs with."""
-    from .. import config
-    from ..logic import policy_service
-
-    return ranges(config.schemas_dir(), policy_service.current())

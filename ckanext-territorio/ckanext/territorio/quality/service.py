@@ -9,39 +9,34 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from .. import config, vocabularies
-from ..logic import policy_service
+from .. import config, current
+from ..site import site_context
 from . import engine, sources, store
 from .facts import Environment, Facts, metadata_error_count, stored_indicators
-from .profile import QualityFile, QualityFileError, quality_file
+from .profile import QualityFile, QualityFileError
 
 log = logging.getLogger(__name__)
 
 QUEUE = "territorio"
 
 
-def current() -> QualityFile:
-    """The scoring file the portal runs with (reloaded when it changes)."""
-    return quality_file(config.quality_file())
-
-
 def environment() -> Environment:
     """The scoring file, the policy and the vocabularies, as configured now."""
     try:
-        file_types = vocabularies.file_type_table()
+        file_types = current.file_type_table()
     except AttributeError:  # a tree without the file-type vocabulary
         file_types = None
     return Environment(
-        quality=current(),
-        policy=policy_service.current(),
-        frequencies=vocabularies.frequency_table(),
+        quality=current.quality(),
+        policy=current.policy(),
+        frequencies=current.frequency_table(),
         file_types=file_types,
     )
 
 
 def profile_id() -> str:
     """The configured profile (checked at start-up: an unknown one stops CKAN)."""
-    quality = current()
+    quality = current.quality()
     configured = config.quality_profile()
     if configured and configured not in quality.profiles:
         raise QualityFileError(
@@ -83,7 +78,7 @@ def facts_for(
 def _package(package_id: str) -> dict[str, Any] | None:
     try:
         return tk.get_action("package_show")(
-            policy_service.site_context(), {"id": package_id, "use_cache": False}
+            site_context(), {"id": package_id, "use_cache": False}
         )
     except tk.ObjectNotFound:
         return None

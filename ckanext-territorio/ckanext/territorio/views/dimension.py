@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from .. import coverage, vocabularies
+from .. import coverage, current
 from ..coverage import DATASET, INITIATIVE, build_overview, counts_by_key
 from .errors import handle_errors
 
@@ -17,13 +17,13 @@ dimension = handle_errors(Blueprint("territorio_dimension", __name__))
 @dimension.route("/dimension", strict_slashes=False)
 def index() -> str:
     """The seven dimensions with their counts (the home page's cards, on their own)."""
-    return tk.render("territorio/dimension_index.html", {"overview": build_overview(vocabularies.current())})
+    return tk.render("territorio/dimension_index.html", {"overview": build_overview(current.framework())})
 
 
 @dimension.route("/dimension/<slug>")
 def read(slug: str) -> str:
     """A dimension: its lead regions, sub-dimensions, regions, datasets and initiatives."""
-    fw = vocabularies.current()
+    fw = current.framework()
     item = fw.dimension_by_slug.get(slug)
     if item is None or item.cross_cutting:
         raise tk.ObjectNotFound(tk._("No existe la dimensión «{slug}».").format(slug=slug))

@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from flask import Response
 from slugify import slugify
 
-from ..quality_reports.tables import Table, to_csv, to_json
+from ..presentation.quality.tables import Table, to_csv, to_json
 
 FORMAT_PARAM = "formato"
 TABLE_PARAM = "tabla"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
-from .. import vocabularies
+from .. import current
 from ..dcat.skos import framework_graph
 from ..dcat.uris import FrameworkURIs
 
@@ -25,6 +25,6 @@ def concept_scheme(fmt: str) -> Response:
     if fmt not in FORMATS:
         return tk.abort(404, tk._("Formato no disponible: {fmt}").format(fmt=fmt))
     serializer, media_type = FORMATS[fmt]
-    graph = framework_graph(vocabularies.current(), FrameworkURIs())
+    graph = framework_graph(current.framework(), FrameworkURIs())
     body = graph.serialize(format=serializer)
     return Response(body, mimetype=media_type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from .. import vocabularies
+from .. import current
 from ..coverage import build_matrix
 from .errors import handle_errors
 
@@ -14,7 +14,7 @@ matrix = handle_errors(Blueprint("territorio_matrix", __name__))
 @matrix.route("/matriz", strict_slashes=False)
 def index() -> str:
     """Regions (rows, north to south) by dimensions (columns), with totals."""
-    fw = vocabularies.current()
+    fw = current.framework()
     return tk.render(
         "territorio/matrix.html",
         {

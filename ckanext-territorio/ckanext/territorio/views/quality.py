@@ -15,14 +15,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
-from .. import vocabularies
-from ..quality_reports import dashboard as dashboard_data
-from ..quality_reports import region_report
-from ..quality_reports import report_card as report_card_data
-from ..quality_reports.filters import GROUP_PARAM, parse, parse_grouping
-from ..quality_reports.labels import GROUPINGS
-from ..quality_reports.labels import grouping as grouping_label
-from ..quality_reports.summary_tables import total_row
+from .. import current
+from ..presentation.quality import dashboard as dashboard_data
+from ..presentation.quality import region_report
+from ..presentation.quality import report_card as report_card_data
+from ..presentation.quality.filters import GROUP_PARAM, parse, parse_grouping
+from ..presentation.quality.labels import GROUPINGS
+from ..presentation.quality.labels import grouping as grouping_label
+from ..presentation.quality.summary_tables import total_row
 from ..vocab import normalise_region_code
 from . import downloads, frames
 from .errors import handle_errors
@@ -89,7 +89,7 @@ def dashboard() -> Any:
                 total=total_row(data.summary),
             ),
         )
-    fw = vocabularies.current()
+    fw = current.framework()
     query = {**filters.for_url(), GROUP_PARAM: group_by}
     return tk.render(
         "territorio/quality/dashboard.html",
@@ -171,7 +171,7 @@ def region_pdf(iso: str) -> Any:
         return _forbidden(
             tk._("Los reportes de calidad por región son para administradores y auditores.")
         )
-    fw = vocabularies.current()
+    fw = current.framework()
     region = fw.region_by_iso.get(iso)
     if region is None:
         try:

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-from .. import coverage, vocabularies
+from .. import coverage, current
 from ..coverage import DATASET, INITIATIVE, build_overview, counts_by_key
 from ..vocab import normalise_region_code
 from .errors import handle_errors
@@ -29,13 +29,13 @@ region = handle_errors(Blueprint("territorio_region", __name__))
 @region.route("/region", strict_slashes=False)
 def index() -> str:
     """The sixteen regions from north to south with their counts."""
-    return tk.render("territorio/region_index.html", {"overview": build_overview(vocabularies.current())})
+    return tk.render("territorio/region_index.html", {"overview": build_overview(current.framework())})
 
 
 @region.route("/region/<iso>")
 def read(iso: str) -> Any:
     """A region: its lead assignment, dimensions, comunas, datasets, initiatives and publishers."""
-    fw = vocabularies.current()
+    fw = current.framework()
     item = fw.region_by_iso.get(iso)
     if item is None:
         try:

@@ -12,9 +12,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
-from .. import vocabularies
-from ..quality_reports import scoreboard as scoreboard_data
-from ..quality_reports.badge import region_svg
+from .. import current
+from ..presentation.quality import scoreboard as scoreboard_data
+from ..presentation.quality.badge import region_svg
 from ..vocab import Region, normalise_region_code
 from . import downloads, frames
 from .errors import handle_errors
@@ -27,7 +27,7 @@ def _region(iso: str | None, param: str) -> Region | None:
     """The region a parameter names (ISO, CUT or roman numeral); a 400 when unknown."""
     if not iso:
         return None
-    fw = vocabularies.current()
+    fw = current.framework()
     try:
         canonical = normalise_region_code(iso, fw=fw)
     except ValueError:
@@ -41,7 +41,7 @@ def _region(iso: str | None, param: str) -> Region | None:
 def index() -> Any:
     """The national scoreboard, with the snippets that embed a region elsewhere."""
     fmt = downloads.requested_format(request.args)
-    fw = vocabularies.current()
+    fw = current.framework()
     chosen = _region(request.args.get(EMBED_PARAM), EMBED_PARAM)
     board = scoreboard_data.build()
     if fmt:

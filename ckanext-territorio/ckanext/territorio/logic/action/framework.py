@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ... import vocabularies
+from ... import current
 from ...dcat.uris import FrameworkURIs
 from ...vocab import Assignment, Dimension, Framework, LocalizedText, Region
 from .. import schema
@@ -89,7 +89,7 @@ def territorio_framework_show(context: Context, data_dict: DataDict) -> dict[str
     :rtype: dictionary
     """
     tk.check_access("territorio_framework_show", context, data_dict)
-    fw = vocabularies.current()
+    fw = current.framework()
     uris = FrameworkURIs()
     region_filter = data_dict.get("region")
     dimension_filter = data_dict.get("dimension")
@@ -110,7 +110,7 @@ def territorio_framework_show(context: Context, data_dict: DataDict) -> dict[str
         if region_filter in (None, a.region) and dimension_filter in (None, a.dimension)
     ]
     region_codes = {r.iso for r in regions}
-    frequencies = vocabularies.frequency_table()
+    frequencies = current.frequency_table()
     return {
         "scheme": uris.scheme,
         "dimensions": [_dimension(d, uris) for d in dimensions],

@@ -8,7 +8,11 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from .. import policy_schema, policy_service, policy_store
+from ... import current
+from ...policy import jobs as policy_jobs
+from ...policy import service as policy_service
+from ...policy import store as policy_store
+from .. import schema
 
 __all__ = [
     "territorio_validation_accept",
@@ -25,7 +29,7 @@ def _resource(resource_id: str) -> model.Resource:
 
 
 @tk.side_effect_free
-@tk.validate(policy_schema.territorio_validation_show)
+@tk.validate(schema.territorio_validation_show)
 def territorio_validation_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The latest validation report of a resource (or of a dataset's metadata and DCAT).
 
@@ -73,7 +77,7 @@ def territorio_validation_show(context: Context, data_dict: DataDict) -> dict[st
     )
 
 
-@tk.validate(policy_schema.territorio_validation_accept)
+@tk.validate(schema.territorio_validation_accept)
 def territorio_validation_accept(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Accept a resource's personal-data findings after review (the data is anonymised).
 
@@ -103,7 +107,7 @@ def territorio_validation_accept(context: Context, data_dict: DataDict) -> dict[
     return policy_store.as_dict(report)
 
 
-@tk.validate(policy_schema.territorio_validation_run)
+@tk.validate(schema.territorio_validation_run)
 def territorio_validation_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Check a resource's file again now (queued on the ``territorio`` job queue).
 
@@ -115,7 +119,7 @@ def territorio_validation_run(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("territorio_validation_run", context, data_dict)
     resource = _resource(data_dict["resource_id"])
-    policy = policy_service.current()
+    policy = current.policy()
     shown = tk.get_action("resource_show")(policy_service.site_context(), {"id": resource.id})
     report = policy_store.create_pending(
         resource.package_id,
@@ -125,5 +129,5 @@ def territorio_validation_run(context: Context, data_dict: DataDict) -> dict[str
         policy_store.fingerprint(shown, policy.version),
     )
     model.Session.commit()
-    policy_service.enqueue([("content", report.id)])
+    policy_jobs.enqueue([("content", report.id)])
     return policy_store.as_dict(report)

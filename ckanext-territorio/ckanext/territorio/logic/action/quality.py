@@ -7,9 +7,11 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from ... import helpers, vocabularies
+from ... import auditors, current
+from ...language import current_lang
+from ...presentation.quality.labels import rating as rating_label
 from ...quality import engine, service, summary
-from .. import auditors, quality_schema
+from .. import schema
 
 __all__ = [
     "territorio_auditor_update",
@@ -17,16 +19,6 @@ __all__ = [
     "territorio_quality_summary",
     "territorio_quality_trend",
 ]
-
-
-def rating_label(rating: str) -> str:
-    labels = {
-        "excellent": tk._("Excelente"),
-        "good": tk._("Buena"),
-        "sufficient": tk._("Suficiente"),
-        "bad": tk._("Deficiente"),
-    }
-    return labels.get(rating, rating)
 
 
 def _r1(value: Any) -> float | None:
@@ -38,7 +30,7 @@ def _iso(value: Any) -> str | None:
 
 
 @tk.side_effect_free
-@tk.validate(quality_schema.territorio_quality_show)
+@tk.validate(schema.territorio_quality_show)
 def territorio_quality_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """A dataset's quality score: points per indicator and dimension, rating and fixes.
 
@@ -66,8 +58,8 @@ def territorio_quality_show(context: Context, data_dict: DataDict) -> dict[str, 
     row, history = service.show(package.id)
     if row is None:
         raise tk.ObjectNotFound(tk._("El conjunto de datos aún no tiene puntaje de calidad"))
-    quality = service.current()
-    lang = helpers.current_lang()
+    quality = current.quality()
+    lang = current_lang()
     profile = quality.profiles.get(row.profile) or quality.profile()
     indicators = []
     english = lang.startswith("en")
@@ -136,7 +128,7 @@ def territorio_quality_show(context: Context, data_dict: DataDict) -> dict[str, 
 
 
 @tk.side_effect_free
-@tk.validate(quality_schema.territorio_quality_summary)
+@tk.validate(schema.territorio_quality_summary)
 def territorio_quality_summary(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Quality aggregates of the scored datasets, grouped and filtered by territory.
 
@@ -176,13 +168,13 @@ def territorio_quality_summary(context: Context, data_dict: DataDict) -> dict[st
         rating=data_dict.get("rating"),
         include_private=bool(data_dict.get("include_private")),
     )
-    quality = service.current()
+    quality = current.quality()
     profile = quality.profile(service.profile_id())
     result = summary.summarize(
         data_dict["group_by"],
         filters,
-        vocabularies.current(),
-        helpers.current_lang(),
+        current.framework(),
+        current_lang(),
         quality,
         int(data_dict.get("worst") or 0),
     )
@@ -196,7 +188,7 @@ def territorio_quality_summary(context: Context, data_dict: DataDict) -> dict[st
 
 
 @tk.side_effect_free
-@tk.validate(quality_schema.territorio_quality_trend)
+@tk.validate(schema.territorio_quality_trend)
 def territorio_quality_trend(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The public catalogue's quality over time: one point per day with a batch run.
 
@@ -216,7 +208,7 @@ def territorio_quality_trend(context: Context, data_dict: DataDict) -> dict[str,
     }
 
 
-@tk.validate(quality_schema.territorio_auditor_update)
+@tk.validate(schema.territorio_auditor_update)
 def territorio_auditor_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Grant or withdraw the policy-auditor role (read every report, edit nothing).
 

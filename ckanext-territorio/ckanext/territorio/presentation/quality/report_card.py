@@ -7,8 +7,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ...quality.dimension_means import dimension_means
 from . import actions
-from .dimension_means import dimension_means
 from .harvest import health_table, sources_health
 from .summary_tables import (
     dimension_means_table,

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
-RATINGS = ("excellent", "good", "sufficient", "bad")
-GROUPINGS = ("organization", "region", "comuna", "dimension")
+from ... import current
+from ...language import current_lang
+from ...quality.terms import GROUPINGS, RATINGS
+
+__all__ = ["GROUPINGS", "RATINGS", "grouping", "quality_dimension", "rating"]
 
 
 def rating(key: str | None) -> str:
@@ -31,10 +34,7 @@ def grouping(key: str) -> str:
 
 def quality_dimension(key: str) -> str:
     """A quality dimension's name as the scoring file gives it (MQA's five, the portal's own)."""
-    from ..helpers import current_lang
-    from ..quality import service
-
-    dimension = service.current().dimension_by_id.get(key)
+    dimension = current.quality().dimension_by_id.get(key)
     if dimension is not None:
         return dimension.label.get(current_lang())
     names = {

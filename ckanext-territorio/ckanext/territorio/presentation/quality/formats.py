@@ -3,12 +3,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-
-def _lang() -> str:
-    # helpers.py re-exports the quality page helpers, which use this module
-    from ..helpers import current_lang
-
-    return current_lang()
+from ...language import current_lang
 
 
 def number(value: float | int | None, decimals: int = 1, lang: str | None = None) -> str:
@@ -16,7 +11,7 @@ def number(value: float | int | None, decimals: int = 1, lang: str | None = None
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=lang or _lang())
+    return format_decimal(value, format=pattern, locale=lang or current_lang())
 
 
 def percent(value: float | int | None, lang: str | None = None) -> str:

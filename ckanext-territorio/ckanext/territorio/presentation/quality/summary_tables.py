@@ -6,9 +6,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ...quality.dimension_means import DimensionMean
 from . import labels
 from .charts import RATING_COLOURS, Bar, Point, bar_chart, line_chart
-from .dimension_means import DimensionMean
 from .formats import number, percent, points
 from .tables import INTEGER, LINES, NUMBER, PERCENT, SHARE, Column, Table
 

@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ..policy import publication, shacl
-from . import policy_service, policy_store
+from .. import config, current, signals
+from . import publication, shacl
+from . import service as policy_service
+from . import store as policy_store
 
 log = logging.getLogger(__name__)
 
-
-# sent with the package id once a DCAT-AP report is stored (the quality score listens)
-DCAT_VALIDATED = tk.signals.ckanext.signal("territorio_dcat_validated")
+QUEUE = "territorio"
 
 
 def _start(report_id: str) -> Any:
@@ -43,7 +44,7 @@ def territorio_validate_resource(report_id: str) -> None:
     report = _start(report_id)
     if report is None:
         return
-    policy = policy_service.current()
+    policy = current.policy()
     try:
         resource = tk.get_action("resource_show")(
             policy_service.site_context(), {"id": report.resource_id}
@@ -75,7 +76,7 @@ def territorio_validate_dcat(report_id: str) -> None:
     report = _start(report_id)
     if report is None:
         return
-    policy = policy_service.current()
+    policy = current.policy()
     try:
         dataset = tk.get_action("package_show")(
             policy_service.site_context(), {"id": report.package_id}
@@ -90,12 +91,12 @@ def territorio_validate_dcat(report_id: str) -> None:
     )
     model.Session.commit()
     enforce(report.package_id)
-    DCAT_VALIDATED.send(report.package_id)
+    signals.DCAT_VALIDATED.send(report.package_id)
 
 
 def enforce(package_id: str) -> None:
     """After a report: keep error findings off public datasets; publish held ones that pass."""
-    policy = policy_service.current()
+    policy = current.policy()
     context = policy_service.site_context()
     try:
         dataset = tk.get_action("package_show")(context, {"id": package_id})
@@ -124,3 +125,16 @@ def enforce(package_id: str) -> None:
     tk.get_action("package_patch")(
         policy_service.site_context(), {"id": package_id, "private": False}
     )
+
+
+def enqueue(jobs: Iterable[tuple[str, str]]) -> None:
+    """Queue the content and DCAT-AP checks ``service.dataset_saved`` asked for."""
+    functions = {"content": territorio_validate_resource, "dcat": territorio_validate_dcat}
+    for kind, report_id in jobs:
+        tk.enqueue_job(
+            functions[kind],
+            [report_id],
+            title=f"territorio: validación {kind} {report_id}",
+            queue=QUEUE,
+            rq_kwargs={"timeout": config.policy_timeout() + 120},
+        )

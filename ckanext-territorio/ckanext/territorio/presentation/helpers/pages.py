@@ -1,8 +1,9 @@
-"""Template helpers of the territorial pages (re-exported by helpers.py)."""
+"""Template helpers of the territorial pages."""
 from __future__ import annotations
 
-from . import coverage, vocabularies
-from .vocab import Assignment, LocalizedText
+from ... import coverage, current
+from ...language import current_lang
+from ...vocab import Assignment, LocalizedText
 
 __all__ = [
     "territorio_assignment_label",
@@ -11,21 +12,14 @@ __all__ = [
 ]
 
 
-def _lang() -> str:
-    # helpers.py re-exports this module, so importing it at the top would be circular
-    from .helpers import current_lang
-
-    return current_lang()
-
-
 def territorio_overview() -> coverage.Overview:
     """Counts per dimension and per region for the home page (two searches)."""
-    return coverage.build_overview(vocabularies.current())
+    return coverage.build_overview(current.framework())
 
 
 def territorio_text(text: LocalizedText) -> str:
     """A vocabulary text in the page's language, Spanish when there is no translation."""
-    return text.get(_lang())
+    return text.get(current_lang())
 
 
 def _in_sentence(label: str) -> str:
@@ -37,8 +31,8 @@ def _in_sentence(label: str) -> str:
 
 def territorio_assignment_label(assignment: Assignment) -> str:
     """"Movilidad: movilidad sostenible, transporte público integrado" (or just "Movilidad")."""
-    fw = vocabularies.current()
-    lang = _lang()
+    fw = current.framework()
+    lang = current_lang()
     dimension = fw.dimension_by_slug[assignment.dimension].label.get(lang)
     subdimensions = [
         _in_sentence(fw.subdimension_by_slug[slug].label.get(lang))

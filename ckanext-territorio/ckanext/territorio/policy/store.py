@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from ..model.validation import PublicationHold, ValidationReport
-from ..policy.report import Findings, summary
+from .report import Findings, summary
 
 # Resource fields that change when its file does (an upload sets last_modified and size).
 FILE_FIELDS = ("url", "url_type", "last_modified", "size", "hash", "format", "schema")

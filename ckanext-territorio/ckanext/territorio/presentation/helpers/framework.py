@@ -1,51 +1,25 @@
-"""Template helpers: scheming choices and display names from the vocabularies."""
+"""Template helpers of the framework: scheming choices and display names from the vocabularies."""
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import vocabularies
-from .fields import decode_list
-from .logic.auditors import territorio_is_auditor
-from .page_helpers import (
-    territorio_assignment_label,
-    territorio_overview,
-    territorio_text,
-)
-from .policy_helpers import territorio_validation_badge, territorio_validation_report
-from .quality_page_helpers import (
-    territorio_quality_cell,
-    territorio_quality_number,
-    territorio_quality_percent,
-    territorio_quality_points,
-    territorio_quality_rating,
-    territorio_quality_share,
-)
-from .vocab import Framework, LocalizedText
+from ... import current
+from ...fields import decode_list
+from ...language import current_lang
+from ...vocab import Framework, LocalizedText
 
 __all__ = [
-    "territorio_assignment_label",
     "territorio_comuna_choices",
     "territorio_dimension_choices",
     "territorio_facet_label",
     "territorio_framework",
     "territorio_frequency_choices",
     "territorio_initiative_status_choices",
-    "territorio_is_auditor",
     "territorio_linked_datasets",
-    "territorio_overview",
-    "territorio_quality_cell",
-    "territorio_quality_number",
-    "territorio_quality_percent",
-    "territorio_quality_points",
-    "territorio_quality_rating",
-    "territorio_quality_share",
     "territorio_region_choices",
     "territorio_subdimension_choices",
-    "territorio_text",
-    "territorio_validation_badge",
-    "territorio_validation_report",
 ]
 
 Choice = dict[str, Any]
@@ -60,24 +34,16 @@ def _same(text: str) -> dict[str, str]:
     return {"es": text, "en": text}
 
 
-def current_lang() -> str:
-    """The request's language, or the site default outside a request."""
-    try:
-        return tk.h.lang() or tk.config.get("ckan.locale_default", "es")
-    except (RuntimeError, AttributeError, TypeError):
-        return tk.config.get("ckan.locale_default", "es")
-
-
 def territorio_framework() -> Framework:
     """The framework and territories (dimensions, regions, comunas, assignments)."""
-    return vocabularies.current()
+    return current.framework()
 
 
 def territorio_dimension_choices(field: dict[str, Any]) -> list[Choice]:
     """The seven dimensions, in the plan's order."""
     return [
         {"value": d.slug, "label": _label(d.label)}
-        for d in vocabularies.current().dimensions
+        for d in current.framework().dimensions
         if not d.cross_cutting
     ]
 
@@ -92,14 +58,14 @@ def territorio_subdimension_choices(field: dict[str, Any]) -> list[Choice]:
                 "en": f"{d.label.en or d.label.es}: {s.label.en or s.label.es}",
             },
         }
-        for d in vocabularies.current().dimensions
+        for d in current.framework().dimensions
         for s in d.subdimensions
     ]
 
 
 def territorio_region_choices(field: dict[str, Any]) -> list[Choice]:
     """The national code, then the 16 regions from north to south (as in regiones.yaml)."""
-    fw = vocabularies.current()
+    fw = current.framework()
     national: Choice = {
         "value": fw.national.code,
         "label": {"es": f"{fw.national.name} (nacional)", "en": f"{fw.national.name} (national)"},
@@ -112,7 +78,7 @@ def territorio_region_choices(field: dict[str, Any]) -> list[Choice]:
 
 def territorio_comuna_choices(field: dict[str, Any]) -> list[Choice]:
     """The 346 comunas by CUT code, labelled with their region."""
-    fw = vocabularies.current()
+    fw = current.framework()
     return [
         {"value": c.cut, "label": _same(f"{c.name} ({fw.region_by_iso[c.region].name})")}
         for c in fw.comunas
@@ -123,21 +89,21 @@ def territorio_frequency_choices(field: dict[str, Any]) -> list[Choice]:
     """The EU frequency table codes, most frequent first."""
     return [
         {"value": f.code, "label": _label(f.label)}
-        for f in vocabularies.frequency_table().frequencies
+        for f in current.frequency_table().frequencies
     ]
 
 
 def territorio_initiative_status_choices(field: dict[str, Any]) -> list[Choice]:
     return [
         {"value": s.slug, "label": _label(s.label)}
-        for s in vocabularies.current().initiative_statuses
+        for s in current.framework().initiative_statuses
     ]
 
 
 def territorio_facet_label(field: str, value: str, lang: str | None = None) -> str:
     """The display name of a facet value ("CL-AR" → "La Araucanía"); the value if unknown."""
     lang = lang or current_lang()
-    fw = vocabularies.current()
+    fw = current.framework()
     if field in ("dimension", "subdimension"):
         item = fw.dimension_by_slug.get(value) or fw.subdimension_by_slug.get(value)
         return item.label.get(lang) if item else value
@@ -150,7 +116,7 @@ def territorio_facet_label(field: str, value: str, lang: str | None = None) -> s
         comuna = fw.comuna_by_cut.get(value)
         return comuna.name if comuna else value
     if field == "frequency":
-        frequency = vocabularies.frequency_table().by_code.get(value)
+        frequency = current.frequency_table().by_code.get(value)
         return frequency.label.get(lang) if frequency else value
     if field == "status":
         status = next((s for s in fw.initiative_statuses if s.slug == value), None)

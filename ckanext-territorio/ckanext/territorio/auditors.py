@@ -73,15 +73,3 @@ def auditors() -> list[model.User]:
         .all()
     )
     return [u for u in users if flag_of(u)]
-
-
-def territorio_is_auditor() -> bool:
-    """Template helper: whether the logged-in user is a sysadmin or an auditor."""
-    try:
-        user = tk.current_user
-        name = getattr(user, "name", None)
-    except (RuntimeError, AttributeError):  # outside a request
-        return False
-    if not name:
-        return False
-    return is_auditor_or_sysadmin({"user": name})

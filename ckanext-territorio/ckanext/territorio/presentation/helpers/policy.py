@@ -1,11 +1,14 @@
-"""Template helpers for the data-use policy's reports (re-exported by helpers.py)."""
+"""Template helpers for the data-use policy's reports and the auditor role."""
 from __future__ import annotations
 
 from typing import Any
 
-from .logic import policy_store
+import ckan.plugins.toolkit as tk
 
-__all__ = ["territorio_validation_badge", "territorio_validation_report"]
+from ... import auditors
+from ...policy import store as policy_store
+
+__all__ = ["territorio_is_auditor", "territorio_validation_badge", "territorio_validation_report"]
 
 # report state → (badge label es/en, Bootstrap colour)
 BADGES = {
@@ -43,3 +46,15 @@ def territorio_validation_badge(report: dict[str, Any] | None, lang: str = "es")
         "label": label["en"] if lang.lower().startswith("en") else label["es"],
         "colour": colour,
     }
+
+
+def territorio_is_auditor() -> bool:
+    """Template helper: whether the logged-in user is a sysadmin or an auditor."""
+    try:
+        user = tk.current_user
+        name = getattr(user, "name", None)
+    except (RuntimeError, AttributeError):  # outside a request
+        return False
+    if not name:
+        return False
+    return auditors.is_auditor_or_sysadmin({"user": name})

@@ -18,11 +18,13 @@ from ckan import model
 from ckan.logic.converters import convert_to_extras
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from .. import helpers
-from ..policy import metadata, publication
-from ..policy.metadata import as_bool, is_blank
-from ..policy.report import Findings
-from . import policy_service, policy_store
+from ... import current
+from ...language import current_lang
+from ...policy import metadata, publication
+from ...policy import service as policy_service
+from ...policy import store as policy_store
+from ...policy.metadata import as_bool, is_blank
+from ...policy.report import Findings
 
 __all__ = ["territorio_access_rights", "territorio_policy_dataset"]
 
@@ -34,7 +36,7 @@ def territorio_access_rights(value: Any, context: Context) -> Any:
     """
     if value is tk.missing or value is None or value == "":
         return value
-    code = metadata.access_right_code(value, policy_service.current())
+    code = metadata.access_right_code(value, current.policy())
     return code if code is not None else str(value).strip()
 
 
@@ -108,7 +110,7 @@ def territorio_policy_dataset(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
     """Apply the metadata and publication rules of schemas/policy.yaml to the whole dataset."""
-    policy = policy_service.current()
+    policy = current.policy()
     values = _values(data)
     schema_fields = {k[0] for k in errors if len(k) == 1}
     if is_blank(values.get("license_id")):
@@ -133,7 +135,7 @@ def territorio_policy_dataset(
         blocks = policy_service.publication_blocks(
             values["resources"], values.get("personal_data"), policy, str(values.get("id") or "")
         )
-    lang = helpers.current_lang()
+    lang = current_lang()
 
     hold_rule = policy.rule(publication.RULE)
     if (

@@ -1,7 +1,7 @@
-"""CKAN side of the data-use policy: which policy, which reports stand, where files come from.
+"""CKAN side of the data-use policy: which reports stand, where files come from.
 
-The rules themselves live in ``policy/`` (plain Python); this module reads CKAN's objects and
-configuration for them and stores what they find.
+The rules themselves are the plain-Python modules beside this one; this module reads CKAN's
+objects for them and stores what they find (``store``); the jobs are in ``jobs``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import json
 import logging
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,52 +18,26 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import uploader
 
-from .. import config
-from ..policy import content, document, fetch, metadata, publication
-from ..policy.report import Findings
-from ..policy.tabular import Limits
-from . import policy_store
+from .. import config, current, site
+from . import content, document, fetch, metadata, publication
+from . import store as policy_store
+from .report import Findings
+from .tabular import Limits
 
 log = logging.getLogger(__name__)
 
-QUEUE = "territorio"
-POLICY_FILE = "ckanext.territorio.policy.file"
-MAX_SIZE = "ckanext.territorio.policy.max_size_mb"
-TIMEOUT = "ckanext.territorio.policy.timeout"
-FETCH_ALLOW = "ckanext.territorio.policy.fetch_allow"
 # a declared Table Schema is small; anything larger is not one
 MAX_SCHEMA_BYTES = 1024 * 1024
 # context flag for the policy's own updates (making a dataset private, publishing a held one)
 INTERNAL = "territorio_policy_internal"
 
 
-# --- configuration ---------------------------------------------------------------------------
-
-
-def policy_path() -> Path:
-    value = tk.config.get(POLICY_FILE) or ""
-    return Path(value) if value else config.schemas_dir() / document.POLICY_FILE
-
-
-def current() -> document.Policy:
-    """The policy the portal runs with (reloaded when its file changes)."""
-    return document.policy(policy_path())
-
-
-def max_bytes() -> int:
-    return int(tk.config[MAX_SIZE]) * 1024 * 1024
-
-
-def timeout() -> int:
-    return int(tk.config[TIMEOUT])
-
-
 def fetch_limits() -> fetch.FetchLimits:
-    allow = tk.config.get(FETCH_ALLOW) or []
-    if isinstance(allow, str):
-        allow = allow.split()
+    """Size, time and address limits of a content download (``ckanext.territorio.policy.*``)."""
     return fetch.FetchLimits(
-        max_bytes=max_bytes(), timeout=float(timeout()), allow=fetch.parse_networks(allow)
+        max_bytes=config.policy_max_bytes(),
+        timeout=float(config.policy_timeout()),
+        allow=fetch.parse_networks(config.policy_fetch_allow()),
     )
 
 
@@ -149,8 +123,8 @@ def metadata_findings(dataset: Mapping[str, Any], policy: document.Policy) -> Fi
 
 
 def site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"ignore_auth": True, "user": site_user["name"], INTERNAL: True}
+    """The site user's context, flagged as the policy's own (its saves are not re-checked)."""
+    return site.site_context(**{INTERNAL: True})
 
 
 def applies_to(dataset: Mapping[str, Any], policy: document.Policy) -> bool:
@@ -163,7 +137,7 @@ def dataset_saved(package_id: str) -> list[tuple[str, str]]:
     Runs after the action committed. Content is checked again only for resources whose file
     (or the policy) changed since their last report.
     """
-    policy = current()
+    policy = current.policy()
     try:
         dataset = tk.get_action("package_show")(site_context(), {"id": package_id})
     except tk.ObjectNotFound:
@@ -193,23 +167,6 @@ def dataset_saved(package_id: str) -> list[tuple[str, str]]:
             jobs.append(("dcat", pending.id))
     model.Session.commit()
     return jobs
-
-
-def enqueue(jobs: Iterable[tuple[str, str]]) -> None:
-    from . import policy_jobs
-
-    functions = {
-        "content": policy_jobs.territorio_validate_resource,
-        "dcat": policy_jobs.territorio_validate_dcat,
-    }
-    for kind, report_id in jobs:
-        tk.enqueue_job(
-            functions[kind],
-            [report_id],
-            title=f"territorio: validación {kind} {report_id}",
-            queue=QUEUE,
-            rq_kwargs={"timeout": timeout() + 120},
-        )
 
 
 # --- reading a resource's file ----------------------------------------------------------------
@@ -294,12 +251,12 @@ def resource_facts(resource: Mapping[str, Any]) -> content.ResourceFacts:
 
 def check_resource(resource: Mapping[str, Any], policy: document.Policy) -> content.ContentResult:
     """Every content rule on the resource's file (downloaded or uploaded)."""
-    deadline = time.monotonic() + timeout()
+    deadline = time.monotonic() + config.policy_timeout()
     try:
         facts = resource_facts(resource)
         with local_file(resource) as path:
             return content.check_file(
-                path, facts, policy, Limits(max_bytes=max_bytes(), deadline=deadline)
+                path, facts, policy, Limits(max_bytes=config.policy_max_bytes(), deadline=deadline)
             )
     except fetch.FetchError as exc:
         findings = Findings(policy)

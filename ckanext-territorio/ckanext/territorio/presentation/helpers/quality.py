@@ -1,10 +1,10 @@
-"""Template helpers of the quality pages (re-exported by helpers.py)."""
+"""Template helpers of the quality pages."""
 from __future__ import annotations
 
 from typing import Any
 
-from .quality_reports import formats, labels
-from .quality_reports.tables import Column, display
+from ..quality import formats, labels
+from ..quality.tables import Column, display
 
 __all__ = [
     "territorio_quality_cell",

@@ -11,7 +11,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import vocabularies
+from ... import current
 from .labels import GROUPINGS
 
 # query-string name → the summary action's parameter
@@ -57,7 +57,7 @@ def _value(args: Mapping[str, Any], name: str) -> str | None:
 
 def parse(args: Mapping[str, Any]) -> Filters:
     """Filters from the query string; an unknown value raises ValidationError keyed by field."""
-    fw = vocabularies.current()
+    fw = current.framework()
     errors: dict[str, list[str]] = {}
     region, comuna, dimension, organization = (_value(args, name) for name in PARAMS)
     if region and region != fw.national.code and region not in fw.region_by_iso:

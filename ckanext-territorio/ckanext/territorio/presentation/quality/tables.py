@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from . import formats
+
 # column kinds: how a value is written on the page (see formats.py)
 TEXT = "text"
 INTEGER = "integer"
@@ -103,8 +105,6 @@ def to_json(
 
 def display(column: Column, value: Any, lang: str | None = None) -> str:
     """A value as a page (or the PDF) shows it: localised numbers, lists joined by commas."""
-    from . import formats  # the request's language; imported here to keep to_csv plain
-
     if column.kind == INTEGER:
         return formats.number(value, 0, lang)
     if column.kind == NUMBER:

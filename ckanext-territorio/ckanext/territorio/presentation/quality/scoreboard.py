@@ -12,11 +12,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import coverage, vocabularies
-from ..coverage import DATASET, INITIATIVE
-from ..helpers import current_lang
-from ..page_helpers import territorio_assignment_label
-from ..vocab import Assignment, Framework, Region
+from ... import coverage, current
+from ...coverage import DATASET, INITIATIVE
+from ...language import current_lang
+from ...vocab import Assignment, Framework, Region
+from ..helpers.pages import territorio_assignment_label
 from . import actions
 from .tables import INTEGER, PERCENT, SHARE, Column, Table
 
@@ -122,7 +122,7 @@ def rank_comunas(groups: Sequence[Mapping[str, Any]], fw: Framework) -> list[Ran
 def build() -> Scoreboard:
     """Ten public summaries (by region, dimension, comuna; by region for each dimension) and
     the two searches of the home page's overview."""
-    fw = vocabularies.current()
+    fw = current.framework()
     lang = current_lang()
     overview = coverage.build_overview(fw)
     by_region = actions.summary("region")
@@ -192,7 +192,7 @@ def build() -> Scoreboard:
 
 def region_board(region: Region) -> RegionBoard:
     """One region: two searches (datasets and initiatives by dimension) and two summaries."""
-    fw = vocabularies.current()
+    fw = current.framework()
     lang = current_lang()
     datasets = coverage.find(DATASET, {"region": region.iso}, facets=["dimension"])
     initiatives = coverage.find(INITIATIVE, {"region": region.iso}, facets=["dimension"])

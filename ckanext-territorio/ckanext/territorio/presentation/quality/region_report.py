@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 import ckan.plugins.toolkit as tk
 from babel.dates import format_date
 
-from .. import vocabularies
-from ..helpers import current_lang
-from ..page_helpers import territorio_assignment_label
-from ..vocab import Region
+from ... import current
+from ...language import current_lang
+from ...quality.dimension_means import dimension_means
+from ...vocab import Region
+from ..helpers.pages import territorio_assignment_label
 from . import actions, labels
-from .dimension_means import dimension_means
 from .formats import number, percent, share
 from .pdf import Report, Section, render
 from .summary_tables import dimension_means_table, groups_table, total_row, worst_table
@@ -23,7 +23,7 @@ WORST = 25
 def build(region: Region, now: datetime | None = None) -> Report:
     """Five summaries of the region (by comuna, dimension, organization; worst datasets)."""
     now = now or datetime.now(timezone.utc)
-    fw = vocabularies.current()
+    fw = current.framework()
     where = {"region": region.iso}
     by_comuna = actions.summary("comuna", where, include_private=True, worst=WORST)
     by_dimension = actions.summary("dimension", where, include_private=True)

@@ -1,0 +1,56 @@
+"""Every template helper of the portal (``h.territorio_*``), one module per page family."""
+from __future__ import annotations
+
+from .framework import (
+    territorio_comuna_choices,
+    territorio_dimension_choices,
+    territorio_facet_label,
+    territorio_framework,
+    territorio_frequency_choices,
+    territorio_initiative_status_choices,
+    territorio_linked_datasets,
+    territorio_region_choices,
+    territorio_subdimension_choices,
+)
+from .pages import (
+    territorio_assignment_label,
+    territorio_overview,
+    territorio_text,
+)
+from .policy import (
+    territorio_is_auditor,
+    territorio_validation_badge,
+    territorio_validation_report,
+)
+from .quality import (
+    territorio_quality_cell,
+    territorio_quality_number,
+    territorio_quality_percent,
+    territorio_quality_points,
+    territorio_quality_rating,
+    territorio_quality_share,
+)
+
+__all__ = [
+    "territorio_assignment_label",
+    "territorio_comuna_choices",
+    "territorio_dimension_choices",
+    "territorio_facet_label",
+    "territorio_framework",
+    "territorio_frequency_choices",
+    "territorio_initiative_status_choices",
+    "territorio_is_auditor",
+    "territorio_linked_datasets",
+    "territorio_overview",
+    "territorio_quality_cell",
+    "territorio_quality_number",
+    "territorio_quality_percent",
+    "territorio_quality_points",
+    "territorio_quality_rating",
+    "territorio_quality_share",
+    "territorio_region_choices",
+    "territorio_subdimension_choices",
+    "territorio_text",
+    "territorio_validation_badge",
+    "territorio_validation_report",
+]
