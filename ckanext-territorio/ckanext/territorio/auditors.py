@@ -16,6 +16,7 @@ FLAG = "auditor"
 
 
 def flag_of(user: model.User | None) -> bool:
+    """Whether the user is active and flagged as an auditor."""
     if user is None or user.state != "active":
         return False
     extras = user.plugin_extras or {}
@@ -24,6 +25,7 @@ def flag_of(user: model.User | None) -> bool:
 
 
 def context_user(context: Context) -> model.User | None:
+    """The user of the action's context, or None."""
     user = context.get("auth_user_obj")
     if isinstance(user, model.User):
         return user
@@ -37,6 +39,7 @@ def is_auditor(context: Context) -> bool:
 
 
 def is_auditor_or_sysadmin(context: Context) -> bool:
+    """Whether the context's user is a sysadmin or an auditor."""
     user = context_user(context)
     return user is not None and (authz.is_sysadmin(user.name) or flag_of(user))
 

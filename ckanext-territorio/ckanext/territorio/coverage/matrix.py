@@ -21,6 +21,7 @@ class Matrix:
     total: Counts
 
     def cell(self, dimension: str, region: str) -> Counts:
+        """The counts of a dimension in a region (zero when nothing matches)."""
         return self.cells.get((dimension, region), Counts())
 
 

@@ -10,6 +10,8 @@ from .tally import Counts, counts_by_key
 
 @dataclass(frozen=True)
 class DimensionRow:
+    """A dimension on the overview: its counts and the regions that lead it."""
+
     dimension: Dimension
     counts: Counts
     leads: tuple[Region, ...]
@@ -17,6 +19,8 @@ class DimensionRow:
 
 @dataclass(frozen=True)
 class RegionRow:
+    """A region on the overview: its counts and the plan's assignments there."""
+
     region: Region
     counts: Counts
     leads: tuple[Assignment, ...]
@@ -29,6 +33,8 @@ class RegionRow:
 
 @dataclass(frozen=True)
 class Overview:
+    """The home page overview: rows per dimension and region, national and total counts."""
+
     dimensions: tuple[DimensionRow, ...]
     regions: tuple[RegionRow, ...]
     national: Counts
@@ -43,6 +49,7 @@ def leading_regions(fw: Framework, dimension: str) -> tuple[Region, ...]:
 
 
 def region_assignments(fw: Framework, iso: str) -> tuple[Assignment, ...]:
+    """The plan's assignments in the region."""
     return tuple(a for a in fw.assignments if a.region == iso)
 
 

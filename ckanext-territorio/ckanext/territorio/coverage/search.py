@@ -27,9 +27,11 @@ class Found:
     titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def facet(self, name: str) -> Mapping[str, int]:
+        """A facet's counts by value (empty when not asked for)."""
         return self.facets.get(name, {})
 
     def title(self, facet: str, value: str) -> str:
+        """A facet value's display title (the value itself when it has none)."""
         return self.titles.get(facet, {}).get(value, value)
 
 

@@ -11,11 +11,14 @@ from ..fields import decode_list
 
 @dataclass(frozen=True, slots=True)
 class Counts:
+    """How many datasets and initiatives match."""
+
     datasets: int = 0
     initiatives: int = 0
 
     @property
     def total(self) -> int:
+        """Datasets and initiatives together."""
         return self.datasets + self.initiatives
 
     def __bool__(self) -> bool:

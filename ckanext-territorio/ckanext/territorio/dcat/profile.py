@@ -53,6 +53,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
     # --- CKAN → RDF ---------------------------------------------------------------------
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        """Add the framework's themes, places, frequency, personal data and formats to the graph."""
         super().graph_from_dataset(dataset_dict, dataset_ref)
         fw = current.framework()
         uris = FrameworkURIs()
@@ -75,6 +76,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             self.g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: URIRef) -> None:
+        """Add the framework's concept schemes to the catalogue as theme taxonomies."""
         super().graph_from_catalog(catalog_dict, catalog_ref)
         uris = FrameworkURIs()
         for uri, title in (
@@ -189,6 +191,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
     # --- RDF → CKAN ---------------------------------------------------------------------
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> dict[str, Any]:
+        """Read the framework's themes, places, frequency, personal data and formats back."""
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         fw = current.framework()
         uris = FrameworkURIs()

@@ -26,6 +26,7 @@ def labels(text: LocalizedText) -> list[Literal]:
 
 
 def add_labels(graph: Graph, subject: URIRef, predicate: URIRef, text: LocalizedText) -> None:
+    """Add the text as one literal per language to ``subject``."""
     for literal in labels(text):
         graph.add((subject, predicate, literal))
 

@@ -9,6 +9,8 @@ KINDS = ("dimension", "subdimension", "region", "comuna")
 
 
 class Concept(NamedTuple):
+    """A framework concept named by a URI: its kind and its slug or code."""
+
     kind: str
     value: str
 
@@ -30,18 +32,23 @@ class FrameworkURIs:
         return f"{self.base}/territorios"
 
     def concept(self, kind: str, value: str) -> str:
+        """The URI of a concept of this kind."""
         return f"{self.base}/{kind}/{value}"
 
     def dimension(self, slug: str) -> str:
+        """The URI of a dimension."""
         return self.concept("dimension", slug)
 
     def subdimension(self, slug: str) -> str:
+        """The URI of a sub-dimension."""
         return self.concept("subdimension", slug)
 
     def region(self, code: str) -> str:
+        """The URI of a region."""
         return self.concept("region", code)
 
     def comuna(self, cut: str) -> str:
+        """The URI of a comuna (by CUT code)."""
         return self.concept("comuna", cut)
 
     def parse(self, uri: str) -> Concept | None:

@@ -27,6 +27,8 @@ class DemoCatalogError(Exception):
 
 
 class Resource(msgspec.Struct, forbid_unknown_fields=True):
+    """A demo dataset's resource, as the demo catalogue file gives it."""
+
     nombre: str
     url: str
     formato: str
@@ -36,6 +38,8 @@ class Resource(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Organization(msgspec.Struct, forbid_unknown_fields=True):
+    """A demo organization: a municipality or a regional body, with its territory."""
+
     nombre: str
     titulo: str
     descripcion: str
@@ -44,6 +48,7 @@ class Organization(msgspec.Struct, forbid_unknown_fields=True):
     region_iso: str
 
     def extras(self) -> dict[str, str]:
+        """The organization's extras: its comuna, region and kind."""
         return {"comuna_cut": self.comuna_cut, "region_iso": self.region_iso, "tipo": self.tipo}
 
 
@@ -52,6 +57,8 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 
 class Dataset(msgspec.Struct, forbid_unknown_fields=True):
+    """A demo dataset with its territorial classification and resources."""
+
     nombre: str
     organizacion: str
     titulo: str
@@ -127,11 +134,14 @@ class DemoInitiative:
 
 
 class DemoCatalog(msgspec.Struct, forbid_unknown_fields=True):
+    """The demo catalogue file: organizations, datasets and initiatives."""
+
     organizaciones: list[Organization]
     conjuntos: list[Dataset]
     iniciativas: list[InitiativeDetail] = msgspec.field(default_factory=list)
 
     def organization(self, name: str) -> Organization:
+        """The demo organization with this name."""
         return next(org for org in self.organizaciones if org.nombre == name)
 
     def size(self, fw: Framework) -> int:

@@ -18,12 +18,16 @@ INITIATIVE_TYPE = "iniciativa"
 
 
 class Change(enum.Enum):
+    """What loading did to a record: created, updated or left unchanged."""
+
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
 
 
 class Outcome(NamedTuple):
+    """One record the demo load wrote or checked, and what changed."""
+
     kind: str  # "organization", "dataset" or "initiative"
     name: str
     change: Change

@@ -55,6 +55,7 @@ RESOURCE_FIELDS = ("name", "description", "url", "format", "mimetype", "size", "
 
 
 def catalog_settings(config_text: str | None) -> dict[str, Any]:
+    """A catalogue source's validated config: region required, unknown keys kept."""
     schema = source_config.catalog_schema()
     schema["region"] = [tk.get_validator("not_missing"), source_config.region_list]
     schema["personal_data"] = [tk.get_validator("ignore_missing"), source_config.choice("none", "anonymized", "personal")]
@@ -183,14 +184,17 @@ class CatalogMixin:
     # --- configuration ---------------------------------------------------------------------
 
     def territorio_settings(self, config_text: str | None) -> dict[str, Any]:
+        """The source's validated config (ValueError with every problem otherwise)."""
         return catalog_settings(config_text)
 
     def territorio_validate(self, config: str | None) -> None:
+        """Check the source's config; ValueError with every problem."""
         self.territorio_settings(config)
 
     # --- HTTP ------------------------------------------------------------------------------
 
     def territorio_client(self, config_text: str | None) -> Client:
+        """The guarded HTTP client for this source, with its API key as Authorization if set."""
         try:
             settings = self.territorio_settings(config_text)
         except ValueError:
@@ -243,6 +247,7 @@ class CatalogMixin:
 
     @staticmethod
     def territorio_current(source_id: str) -> dict[str, str]:
+        """The source's current harvest objects: guid to object id."""
         rows = (
             model.Session.query(HarvestObject.guid, HarvestObject.id)
             .filter(HarvestObject.harvest_source_id == source_id)
@@ -251,6 +256,7 @@ class CatalogMixin:
         return {guid: obj_id for guid, obj_id in rows}
 
     def territorio_withdraw(self, harvest_object: Any) -> bool:
+        """Withdraw a dataset gone from the source: delete it, make it private or leave it."""
         settings = self.territorio_settings(harvest_object.source.config)
         mode = settings.get("withdraw", "delete")
         package = model.Package.get(harvest_object.package_id) if harvest_object.package_id else None
@@ -359,6 +365,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
     """Source type ``ckan``: a remote CKAN's action API (package_search), mapped."""
 
     def info(self) -> dict[str, str]:
+        """The stock CKAN harvester's info, with the portal's description."""
         info = super().info()
         info["description"] = "Catálogo CKAN remoto (API de acciones), con el marco territorial"
         return info
@@ -369,6 +376,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
         self.config["force_all"] = True
 
     def validate_config(self, config: str | None) -> str | None:
+        """Check our keys of the config, then the stock harvester's."""
         self.territorio_validate(config)
         return super().validate_config(config)
 
@@ -381,6 +389,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
 
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
+        """Gather through the guarded client, mark datasets gone as deletions, guard withdrawals."""
         before = self.territorio_current(harvest_job.source.id)
         try:
             with self.territorio_client(harvest_job.source.config) as client:
@@ -404,6 +413,7 @@ class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
+        """Withdraw a deletion, or import the remote dataset mapped to the territorial schema."""
         if _extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)
         self._territorio_result: bool | str = False
@@ -428,6 +438,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
     """Source type ``dcat_json``: DCAT-US data.json (Socrata, ArcGIS Hub), mapped."""
 
     def validate_config(self, config: str | None) -> str | None:
+        """Check our keys of the config and return it unchanged."""
         self.territorio_validate(config)
         return config
 
@@ -452,6 +463,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
 
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
+        """Gather the data.json, take the job's objects in order and guard withdrawals."""
         before = self.territorio_current(harvest_job.source.id)
         try:
             ids = super().gather_stage(harvest_job)
@@ -471,6 +483,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
+        """Withdraw a deletion, or import the DCAT dataset with its keywords and themes mapped."""
         if _extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)
         try:
@@ -487,6 +500,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
     """Source type ``dcat_rdf``: DCAT-AP in RDF (Turtle, RDF/XML, JSON-LD), mapped."""
 
     def validate_config(self, config: str | None) -> str | None:
+        """Check our keys of the config, then the stock harvester's."""
         self.territorio_validate(config)
         return super().validate_config(config)
 
@@ -513,6 +527,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
 
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
+        """Gather the RDF catalogue; an unexpected error is saved as a gather error."""
         try:
             return super().gather_stage(harvest_job)
         except Exception as exc:
@@ -523,6 +538,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
+        """Withdraw a deletion, or import the parsed dataset with its keywords mapped."""
         if self._get_object_extra(harvest_object, "status") == "delete":
             return self.territorio_withdraw(harvest_object)
         try:

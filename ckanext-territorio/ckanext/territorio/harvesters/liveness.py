@@ -61,17 +61,20 @@ class Heartbeat:
 
     @classmethod
     def fetch(cls, harvest_object_id: str) -> Heartbeat:
+        """A heartbeat for a harvest object on the fetch queue."""
         from ckanext.harvest import queue
 
         return cls(queue.get_fetch_routing_key(), harvest_object_id, beat_interval())
 
     @classmethod
     def gather(cls, harvest_job_id: str) -> Heartbeat:
+        """A heartbeat for a harvest job on the gather queue."""
         from ckanext.harvest import queue
 
         return cls(queue.get_gather_routing_key(), harvest_job_id, beat_interval())
 
     def beat(self, force: bool = False) -> None:
+        """Refresh the item's claim key, unless refreshed less than ``every`` seconds ago."""
         now = time.monotonic()
         if not force and now - self._last < self.every:
             return

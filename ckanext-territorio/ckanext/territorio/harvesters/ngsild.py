@@ -66,6 +66,8 @@ def _point(location: Any) -> tuple[float | None, float | None]:
 
 @dataclass
 class NGSILDAdapter:
+    """An NGSI-LD broker: entities as stations, their numeric properties as series."""
+
     root: str
     client: Client
     mapping: HarvestMapping
@@ -95,6 +97,7 @@ class NGSILDAdapter:
         return headers
 
     def catalog(self) -> Catalog:
+        """The entities of each configured type, page by page, with their known variables."""
         catalog = Catalog()
         for entity_type in self.entity_types:
             offset = 0
@@ -153,6 +156,7 @@ class NGSILDAdapter:
             catalog.stations.append(station)
 
     def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
+        """The attribute's history from the temporal API, or its current value without it."""
         if self._temporal_offered is not False:
             try:
                 yield from self._temporal(stream, since)

@@ -100,6 +100,8 @@ class _MeasurementPage(msgspec.Struct):
 
 @dataclass
 class OpenAQAdapter:
+    """OpenAQ API v3: locations as stations, their sensors as series."""
+
     root: str
     client: Client
     mapping: HarvestMapping
@@ -114,6 +116,7 @@ class OpenAQAdapter:
             self.root = self.root[: -len("/v3")]
 
     def catalog(self) -> Catalog:
+        """The locations of the country or box, with their sensors of the wanted parameters."""
         catalog = Catalog()
         wanted = {v.name for v in (self.mapping.variable(p) for p in self.parameters) if v}
         params: dict[str, Any] = {"limit": LOCATIONS_PAGE}
@@ -170,6 +173,7 @@ class OpenAQAdapter:
             catalog.stations.append(station)
 
     def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
+        """The sensor's measurements from ``since`` on, page by page."""
         url = f"{self.root}/v3/sensors/{int(stream.params['sensor_id'])}/measurements"
         params: dict[str, Any] = {"limit": self.page_size}
         if since is not None:

@@ -22,6 +22,8 @@ from .store import Encoder
 
 @dataclass
 class Batch:
+    """A series' readings encoded for COPY: new ones, overlap ones, and what was rejected."""
+
     stream: Stream
     fresh_text: str = ""
     fresh_count: int = 0
@@ -33,17 +35,23 @@ class Batch:
 
 @dataclass
 class StreamFailed:
+    """The source failed on a series; the others go on."""
+
     stream: Stream
     error: SourceError
 
 
 @dataclass
 class StreamDone:
+    """Every page of a series was read."""
+
     stream: Stream
 
 
 @dataclass
 class Stopped:
+    """A run cap stopped the reading."""
+
     error: RunLimit
 
 
@@ -65,6 +73,7 @@ class _Pending:
         return len(self.fresh) + len(self.old)
 
     def cut(self) -> Batch:
+        """The pending readings as a Batch, leaving this one empty."""
         batch = Batch(
             self.stream,
             fresh_text=self.encoder.encode(self.fresh),
@@ -168,5 +177,6 @@ class Background:
             yield item
 
     def close(self) -> None:
+        """Stop the reader thread and wait for it (up to 30 s)."""
         self._stop.set()
         self._thread.join(timeout=30)

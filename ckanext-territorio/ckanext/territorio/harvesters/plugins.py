@@ -19,14 +19,18 @@ from .sinca import SincaAdapter
 
 
 class OpenAQHarvester(SensorHarvester):
+    """Source type ``openaq``: OpenAQ API v3 locations, sensors and measurements."""
+
     source_type = "openaq"
     title = "OpenAQ (API v3)"
     description = "Calidad del aire de OpenAQ: ubicaciones de un país o caja, sus sensores y mediciones."
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
+        """The OpenAQ API key as ``X-API-Key``, when configured."""
         return {"X-API-Key": settings["api_key"]} if settings.get("api_key") else {}
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
+        """An OpenAQ adapter for a country (Chile by default) or a bounding box."""
         return OpenAQAdapter(
             root=url,
             client=client,
@@ -39,14 +43,18 @@ class OpenAQHarvester(SensorHarvester):
 
 
 class SensorThingsHarvester(SensorHarvester):
+    """Source type ``sensorthings``: any OGC SensorThings API 1.1 service."""
+
     source_type = "sensorthings"
     title = "OGC SensorThings API 1.1"
     description = "Cualquier servicio SensorThings 1.1: Things, Datastreams y Observations."
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
+        """The API key as a bearer token, when configured."""
         return {"Authorization": f"Bearer {settings['api_key']}"} if settings.get("api_key") else {}
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
+        """A SensorThings adapter with the configured Things filter and properties."""
         return SensorThingsAdapter(
             root=url,
             client=client,
@@ -58,15 +66,19 @@ class SensorThingsHarvester(SensorHarvester):
 
 
 class NGSILDHarvester(SensorHarvester):
+    """Source type ``ngsi-ld``: a FIWARE NGSI-LD context broker."""
+
     source_type = "ngsi-ld"
     title = "FIWARE NGSI-LD"
     description = "Un context broker NGSI-LD: AirQualityObserved, TrafficFlowObserved, WasteContainer."
     default_overlap_hours = 0
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
+        """The API key as a bearer token, when configured."""
         return {"Authorization": f"Bearer {settings['api_key']}"} if settings.get("api_key") else {}
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
+        """An NGSI-LD adapter for the configured entity types, context and tenant."""
         return NGSILDAdapter(
             root=url,
             client=client,
@@ -80,6 +92,8 @@ class NGSILDHarvester(SensorHarvester):
 
 
 class SincaHarvester(SensorHarvester):
+    """Source type ``sinca``: the national air quality network's stations and hourly series."""
+
     source_type = "sinca"
     title = "SINCA (Ministerio del Medio Ambiente)"
     description = "Red nacional de calidad del aire: listado de estaciones y series horarias de Airviro."
@@ -87,6 +101,7 @@ class SincaHarvester(SensorHarvester):
     default_overlap_hours = 72
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
+        """A SINCA adapter for the configured stations or regions (as SINCA's prefixes)."""
         fw = vocab.framework(territorio_config.schemas_dir())
         prefixes = []
         for iso in settings.get("region") or []:

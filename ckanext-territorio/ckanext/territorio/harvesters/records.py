@@ -21,6 +21,7 @@ class Station:
     properties: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The station as JSON, as the harvest object's content keeps it."""
         return {
             "id": self.id,
             "name": self.name,
@@ -31,6 +32,7 @@ class Station:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Station:
+        """The station read back from its JSON."""
         return cls(
             id=str(data["id"]),
             name=str(data.get("name") or data["id"]),
@@ -52,6 +54,7 @@ class Stream:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The series as JSON, as the harvest object's content keeps it."""
         return {
             "key": self.key,
             "station_id": self.station_id,
@@ -63,6 +66,7 @@ class Stream:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Stream:
+        """The series read back from its JSON."""
         return cls(
             key=str(data["key"]),
             station_id=str(data["station_id"]),
@@ -75,6 +79,8 @@ class Stream:
 
 @dataclass
 class Catalog:
+    """What a source publishes: its stations, their series and notes on what was skipped."""
+
     stations: list[Station] = field(default_factory=list)
     streams: list[Stream] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -102,6 +108,7 @@ class Page:
     skipped: int = 0  # every value that could not be read
 
     def reject(self, message: str, limit: int = 20) -> None:
+        """Count a value that could not be read, keeping the first ``limit`` messages."""
         self.skipped += 1
         if len(self.rejected) < limit:
             self.rejected.append(message)
@@ -110,9 +117,11 @@ class Page:
 class Adapter(Protocol):
     """A source type: its catalogue, and the pages of one stream since a moment."""
 
-    def catalog(self) -> Catalog: ...
+    def catalog(self) -> Catalog:
+        """The source's stations and their series, with notes on what was skipped."""
 
-    def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]: ...
+    def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
+        """The pages of the series' readings after ``since`` (all of them when None)."""
 
 
 def parse_time(value: Any) -> dt.datetime | None:
@@ -143,4 +152,5 @@ def as_number(value: Any) -> float | None:
 
 
 def iso(value: dt.datetime) -> str:
+    """The moment in UTC as ISO 8601, with ``Z``."""
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TickReport:
+    """What a scheduler tick did: the items requeued, the jobs running, when it ran."""
+
     requeued: list[str]
     running: int
     started: float
@@ -34,6 +36,7 @@ class TickReport:
 
 
 def tick() -> TickReport:
+    """Run due harvest jobs, requeue stale queue items and count the running jobs."""
     started = time.monotonic()
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context: dict[str, Any] = {"model": model, "session": model.Session, "user": site_user["name"]}

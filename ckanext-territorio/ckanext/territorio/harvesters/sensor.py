@@ -50,6 +50,7 @@ MAX_OBJECT_ERRORS = 25
 
 
 def harvest_mapping() -> HarvestMapping:
+    """The harvest mapping file (``schemas/harvest.yaml``), loaded and checked."""
     return mapping(territorio_config.schemas_dir())
 
 
@@ -73,11 +74,14 @@ def limits(settings: dict[str, Any]) -> Limits:
 
 
 def client_for(settings: dict[str, Any], headers: dict[str, str] | None = None) -> Client:
+    """A guarded HTTP client with the run bounds of the source's settings."""
     return Client(limits(settings), headers)
 
 
 @dataclass
 class LoadOutcome:
+    """What loading one series' readings did: rows inserted, revised, skipped, errors."""
+
     inserted: int = 0
     revised: int = 0
     duplicates: int = 0
@@ -101,19 +105,23 @@ class SensorHarvester(HarvesterBase):
     # --- what a subclass provides ---------------------------------------------------------
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
+        """The adapter that reads this source type's catalogue and readings."""
         raise NotImplementedError
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
+        """The HTTP headers the source needs (none by default)."""
         return {}
 
     # --- IConfigurable ---------------------------------------------------------------------
 
     def configure(self, config: Any) -> None:
+        """Load the harvest mapping at start-up, so a bad file stops CKAN."""
         harvest_mapping()  # a bad schemas/harvest.yaml stops start-up with its file and line
 
     # --- IHarvester ------------------------------------------------------------------------
 
     def info(self) -> dict[str, str]:
+        """The source type's name, title and description for the harvest source form."""
         return {
             "name": self.source_type,
             "title": self.title,
@@ -122,17 +130,21 @@ class SensorHarvester(HarvesterBase):
         }
 
     def schema(self) -> dict[str, Any]:
+        """The navl schema of this source type's config: the sensor keys and its own."""
         return {**source_config.sensor_schema(), **source_config.SENSOR_SCHEMAS[self.source_type]}
 
     def settings(self, config_text: str | None) -> dict[str, Any]:
+        """The source's validated config (ValueError with every problem otherwise)."""
         return source_config.parse(config_text, self.schema())
 
     def validate_config(self, config: str | None) -> str:
+        """Check the source's config and return it (``{}`` when empty)."""
         self.settings(config)  # ValueError with every problem, shown on the source form
         return config or "{}"
 
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
+        """Read the source's catalogue and save one harvest object per station series."""
         try:
             settings = self.settings(harvest_job.source.config)
             with client_for(settings, self.request_headers(settings)) as client:
@@ -213,11 +225,13 @@ class SensorHarvester(HarvesterBase):
         return ids
 
     def fetch_stage(self, harvest_object: Any) -> bool:
+        """Nothing to fetch: the catalogue came with the gather and readings come in the import."""
         # the catalogue came with the gather; readings are streamed by the import
         return True
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
+        """Create or update the series' dataset and load its new readings; errors are saved."""
         try:
             return self._import(harvest_object)
         except Exception as exc:  # never a crashed consumer

@@ -94,6 +94,8 @@ def _end_of(value: Any) -> dt.datetime | None:
 
 @dataclass
 class SensorThingsAdapter:
+    """An OGC SensorThings 1.1 service: Things as stations, Datastreams as series."""
+
     root: str
     client: Client
     mapping: HarvestMapping
@@ -113,6 +115,7 @@ class SensorThingsAdapter:
         return link
 
     def catalog(self) -> Catalog:
+        """The Things (with their location) and their Datastreams of known variables."""
         catalog = Catalog()
         wanted = {v.name for v in map(self.mapping.variable, self.observed_properties) if v is not None}
         params: dict[str, Any] | None = {
@@ -174,6 +177,7 @@ class SensorThingsAdapter:
         return catalog
 
     def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
+        """The Datastream's Observations after ``since``, oldest first, following nextLink."""
         params: dict[str, Any] | None = {
             "$select": "phenomenonTime,result",
             "$orderby": "phenomenonTime asc",

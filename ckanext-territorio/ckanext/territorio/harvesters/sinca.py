@@ -77,6 +77,7 @@ class _Station(msgspec.Struct):
 
 
 def region_prefix(region_name: str) -> str | None:
+    """SINCA's roman prefix (RI...RXVI, RM) for a region name, or None."""
     key = name_key(region_name)
     for prefix in ("region", "regiondel", "regionde", "de", "del"):
         if key.startswith(prefix) and key[len(prefix):] in REGION_PREFIX:
@@ -85,6 +86,7 @@ def region_prefix(region_name: str) -> str | None:
 
 
 def parse_offset(value: str) -> dt.timezone:
+    """A UTC offset written ``±HH:MM`` as a timezone."""
     sign = -1 if value.strip().startswith("-") else 1
     hours, _, minutes = value.strip().lstrip("+-").partition(":")
     return dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes or 0)))
@@ -92,6 +94,8 @@ def parse_offset(value: str) -> dt.timezone:
 
 @dataclass
 class SincaAdapter:
+    """SINCA's station list and Airviro hourly exports, as stations and series."""
+
     root: str  # the station list URL
     client: Client
     mapping: HarvestMapping
@@ -108,6 +112,7 @@ class SincaAdapter:
         self._tz = parse_offset(self.utc_offset)
 
     def catalog(self) -> Catalog:
+        """The stations wanted (by code or region) and one series per parameter measured."""
         catalog = Catalog()
         rows, _response = self.client.get_json(self.root, type=list[_Station])
         wanted_stations = {s.strip().upper() for s in self.stations}
@@ -161,6 +166,7 @@ class SincaAdapter:
         return catalog
 
     def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
+        """The series' hourly exports since ``since`` (the last week on a first run), by chunks."""
         today = dt.datetime.now(self._tz).date()
         start = (since.astimezone(self._tz).date() if since else today - dt.timedelta(days=7))
         while start <= today:
@@ -182,6 +188,7 @@ class SincaAdapter:
             start = end + dt.timedelta(days=1)
 
     def parse_export(self, body: bytes, stream: Stream, url: str | None = None) -> Page:
+        """The readings of one Airviro export, the validated value first."""
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:

@@ -30,12 +30,14 @@ def _invalid(message: str) -> tk.Invalid:
 
 
 def text(value: Any) -> str:
+    """A non-empty text, stripped."""
     if not isinstance(value, str) or not value.strip():
         raise _invalid("se esperaba un texto no vacío")
     return value.strip()
 
 
 def text_list(value: Any) -> list[str]:
+    """A list of non-empty texts, stripped (a single text becomes a list of one)."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -44,6 +46,7 @@ def text_list(value: Any) -> list[str]:
 
 
 def region_list(value: Any) -> list[str]:
+    """The region codes of a list, normalised against the framework."""
     result = []
     for item in text_list(value):
         try:
@@ -54,6 +57,7 @@ def region_list(value: Any) -> list[str]:
 
 
 def comuna_list(value: Any) -> list[str]:
+    """The comuna codes (CUT) of a list, normalised; an unknown comuna is refused."""
     result = []
     fw = _framework()
     for item in text_list(value):
@@ -68,6 +72,7 @@ def comuna_list(value: Any) -> list[str]:
 
 
 def dimension_list(value: Any) -> list[str]:
+    """The list of dimension slugs, each one known to the framework."""
     fw = _framework()
     items = text_list(value)
     for item in items:
@@ -77,6 +82,7 @@ def dimension_list(value: Any) -> list[str]:
 
 
 def subdimension_list(value: Any) -> list[str]:
+    """The list of sub-dimension slugs, each one known to the framework."""
     fw = _framework()
     items = text_list(value)
     for item in items:
@@ -86,6 +92,7 @@ def subdimension_list(value: Any) -> list[str]:
 
 
 def frequency_code(value: Any) -> str:
+    """The code of a frequency from the frequency vocabulary (given by code or label)."""
     code = frequencies(territorio_config.schemas_dir()).code_of(text(value))
     if code is None:
         raise _invalid(f"frecuencia desconocida: '{value}'")
@@ -93,6 +100,7 @@ def frequency_code(value: Any) -> str:
 
 
 def int_range(low: int, high: int) -> Validator:
+    """A validator accepting an integer (not a boolean) between ``low`` and ``high``."""
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _invalid(f"se esperaba un número entero entre {low} y {high}")
@@ -102,12 +110,14 @@ def int_range(low: int, high: int) -> Validator:
 
 
 def share(value: Any) -> float:
+    """A proportion between 0 and 1, as a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise _invalid("se esperaba una proporción entre 0 y 1 (p. ej. 0.2)")
     return float(value)
 
 
 def bbox(value: Any) -> list[float]:
+    """A bounding box ``[west, south, east, north]`` in degrees, checked for order."""
     if (
         not isinstance(value, list)
         or len(value) != 4
@@ -133,6 +143,7 @@ def moment(value: Any) -> str:
 
 
 def choice(*options: str) -> Validator:
+    """A validator accepting only one of ``options``."""
     def check(value: Any) -> str:
         if value not in options:
             raise _invalid(f"se esperaba uno de: {', '.join(options)}")
@@ -142,6 +153,7 @@ def choice(*options: str) -> Validator:
 
 
 def iso_country(value: Any) -> str:
+    """An ISO 3166-1 two-letter country code, upper case."""
     item = text(value).upper()
     if len(item) != 2 or not item.isalpha():
         raise _invalid("se esperaba un código de país ISO 3166-1 de dos letras (p. ej. CL)")
@@ -149,6 +161,7 @@ def iso_country(value: Any) -> str:
 
 
 def url(value: Any) -> str:
+    """An http(s) address."""
     item = text(value)
     if not item.startswith(("http://", "https://")):
         raise _invalid("se esperaba una dirección http(s)")
@@ -156,6 +169,7 @@ def url(value: Any) -> str:
 
 
 def utc_offset(value: Any) -> str:
+    """A UTC offset written ``±HH:MM`` (e.g. ``-04:00``)."""
     item = text(value)
     if len(item) != 6 or item[0] not in "+-" or item[3] != ":" or not (item[1:3] + item[4:]).isdigit():
         raise _invalid("se esperaba un desfase como -04:00")
@@ -163,6 +177,7 @@ def utc_offset(value: Any) -> str:
 
 
 def temporal_choice(value: Any) -> str:
+    """``auto``, ``yes`` or ``no`` (JSON ``true``/``false`` read as yes/no)."""
     if value is True:
         return "yes"
     if value is False:
@@ -185,6 +200,7 @@ def _optional(*validators: Validator) -> list[Validator]:
 
 
 def territorial_schema() -> dict[str, list[Validator]]:
+    """The schema of the keys every source type accepts (territorial defaults, run bounds)."""
     return {
         "dimension": _optional(dimension_list),
         "subdimension": _optional(subdimension_list),
@@ -205,6 +221,7 @@ def territorial_schema() -> dict[str, list[Validator]]:
 
 
 def sensor_schema() -> dict[str, list[Validator]]:
+    """The schema of sensor sources: the common keys, a required region, the run window."""
     schema = territorial_schema()
     schema.update(
         {
@@ -246,6 +263,7 @@ SENSOR_SCHEMAS: dict[str, dict[str, list[Validator]]] = {
 
 
 def catalog_schema() -> dict[str, list[Validator]]:
+    """The schema of catalogue sources: the common keys and the withdrawal settings."""
     schema = territorial_schema()
     schema.update(
         {

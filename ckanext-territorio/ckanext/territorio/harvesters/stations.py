@@ -25,6 +25,7 @@ _STOP = frozenset({"de", "del", "la", "las", "los", "el", "y", "estacion", "stat
 
 
 def feature_collection(stations: Sequence[Station], streams: Sequence[Stream]) -> dict[str, Any]:
+    """The stations as a GeoJSON FeatureCollection, each with the variables it measures."""
     variables: dict[str, list[str]] = {}
     for stream in streams:
         names = variables.setdefault(stream.station_id, [])
@@ -65,6 +66,7 @@ def extent(stations: Iterable[Station]) -> dict[str, Any] | None:
 
 
 def distance_m(a: Station, b: Station) -> float:
+    """The great-circle distance between two stations, in metres."""
     assert a.lon is not None and a.lat is not None and b.lon is not None and b.lat is not None
     lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
     dlat = lat2 - lat1
@@ -79,6 +81,7 @@ def _words(name: str) -> set[str]:
 
 
 def same_name(a: str, b: str) -> bool:
+    """Whether two station names share at least half the words of the shorter."""
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return False
@@ -116,6 +119,7 @@ def _rank(source_type: str) -> int:
 
 
 def same_place(a: Station, b: Station, match_meters: float) -> bool:
+    """Whether two stations are within ``match_meters`` and have the same name."""
     if a.lon is None or a.lat is None or b.lon is None or b.lat is None:
         return False
     if abs(a.lat - b.lat) * 111_000 > match_meters:  # cheap bound before the haversine
@@ -173,6 +177,7 @@ def settle(
 
 
 def with_same_as(stations: Sequence[Station], same_as: Mapping[str, str]) -> list[Station]:
+    """The stations, with ``misma_que`` set on those matched to another source's."""
     result = []
     for station in stations:
         if station.id in same_as:

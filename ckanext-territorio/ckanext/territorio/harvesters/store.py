@@ -44,6 +44,7 @@ class LoadError(Exception):
 
 
 def table_fields() -> list[dict[str, Any]]:
+    """The DataStore fields of an observations table, with their labels."""
     return [
         {"id": name, "type": pg_type, "info": {"label": label}}
         for name, pg_type, label in COLUMNS
@@ -101,6 +102,7 @@ def _engine() -> Any:
 
 
 def table_exists(resource_id: str) -> bool:
+    """Whether the resource's observations table exists in the DataStore."""
     with _engine().connect() as connection:
         import sqlalchemy as sa
 
@@ -132,6 +134,7 @@ class Encoder:
         self._parts: dict[tuple[str, str, str], tuple[str, str, str]] = {}
 
     def encode(self, readings: Iterable[Reading]) -> str:
+        """The readings as COPY text, one line each."""
         lines: list[str] = []
         parts = self._parts
         for r in readings:
@@ -153,11 +156,14 @@ class Encoder:
 
 @dataclass
 class LoadResult:
+    """How many readings a load inserted, revised, or found already there."""
+
     inserted: int = 0
     revised: int = 0
     duplicates: int = 0
 
     def add(self, other: LoadResult) -> None:
+        """Add another load's counts to these."""
         self.inserted += other.inserted
         self.revised += other.revised
         self.duplicates += other.duplicates
@@ -200,6 +206,7 @@ class ObservationTable:
         return row[0] if row else None
 
     def count(self) -> int:
+        """How many rows the table holds."""
         with self._connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {self.table}")
             (value,) = cursor.fetchone()
@@ -257,6 +264,7 @@ class ObservationTable:
         return result
 
     def commit(self) -> None:
+        """Commit what was written so far."""
         self._connection.commit()
         self._uncommitted = 0
 

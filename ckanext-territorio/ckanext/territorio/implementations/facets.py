@@ -11,6 +11,7 @@ KEPT_CORE_FACETS = ("organization", "tags", "res_format")
 
 
 def territorial_facets() -> OrderedDict[str, str]:
+    """The territorial facets, in the order the search page shows them."""
     return OrderedDict(
         [
             ("dimension", tk._("Dimensiones")),
@@ -23,11 +24,14 @@ def territorial_facets() -> OrderedDict[str, str]:
 
 
 class TerritorioFacets(p.SingletonPlugin):
+    """The search facets: the territorial ones first, then the core ones kept."""
+
     p.implements(p.IFacets, inherit=True)
 
     def dataset_facets(
         self, facets_dict: OrderedDict[str, str], package_type: str
     ) -> OrderedDict[str, str]:
+        """The territorial facets and the core ones kept (status, not frequency, on initiatives)."""
         facets = territorial_facets()
         for field in KEPT_CORE_FACETS:
             if field in facets_dict:
@@ -42,6 +46,7 @@ class TerritorioFacets(p.SingletonPlugin):
     def organization_facets(
         self, facets_dict: OrderedDict[str, str], organization_type: str, package_type: str | None
     ) -> OrderedDict[str, str]:
+        """The territorial facets before the organization page's own."""
         facets = territorial_facets()
         facets.update(facets_dict)
         facets_dict.clear()

@@ -57,6 +57,7 @@ class TerritorioPolicy(p.SingletonPlugin):
     p.implements(p.ISignal, inherit=True)
 
     def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        """Check datasets after every action that saves one."""
         return {
             tk.signals.action_succeeded: [
                 {"receiver": on_dataset_saved, "sender": action} for action in SAVING_ACTIONS

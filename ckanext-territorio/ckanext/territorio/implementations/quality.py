@@ -94,6 +94,7 @@ class TerritorioQuality(p.SingletonPlugin):
     p.implements(p.ISignal, inherit=True)
 
     def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        """Listen for the policy's checks, DCAT-AP validation, deletions and bulk updates."""
         signal = tk.signals.action_succeeded
         deleting = [{"receiver": on_dataset_deleted, "sender": a} for a in DELETING_ACTIONS]
         bulk = [{"receiver": on_bulk_update, "sender": a} for a in BULK_ACTIONS]

@@ -42,6 +42,7 @@ class TerritorioSearchIndex(p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        """Index list fields as lists and add the territories' names to the text field."""
         for field in LIST_FIELDS:
             for key in (field, f"extras_{field}"):
                 if key in pkg_dict:
@@ -55,6 +56,7 @@ class TerritorioSearchIndex(p.SingletonPlugin):
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
+        """Give vocabulary facet items their label in the request's language."""
         lang = current_lang()
         for field, facet in (search_results.get("search_facets") or {}).items():
             if field not in LABELLED_FACETS:

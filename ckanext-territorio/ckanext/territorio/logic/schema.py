@@ -23,6 +23,7 @@ def territorio_framework_show(
     territorio_region_code: Validator,
     territorio_dimension_slug: Validator,
 ) -> Schema:
+    """Parameters of ``territorio_framework_show``: region, dimension, include_comunas."""
     return {
         "region": [ignore_missing, unicode_safe, territorio_region_code],
         "dimension": [ignore_missing, unicode_safe, territorio_dimension_slug],
@@ -37,6 +38,7 @@ def territorio_framework_show(
 def territorio_validation_show(
     ignore_missing: Validator, unicode_safe: Validator
 ) -> Schema:
+    """Parameters of ``territorio_validation_show``: a resource or a dataset."""
     return {
         "resource_id": [ignore_missing, unicode_safe],
         "package_id": [ignore_missing, unicode_safe],
@@ -47,6 +49,7 @@ def territorio_validation_show(
 def territorio_validation_accept(
     not_empty: Validator, ignore_missing: Validator, unicode_safe: Validator
 ) -> Schema:
+    """Parameters of ``territorio_validation_accept``: the resource and an optional note."""
     return {
         "resource_id": [not_empty, unicode_safe],
         "note": [ignore_missing, unicode_safe],
@@ -55,6 +58,7 @@ def territorio_validation_accept(
 
 @validator_args
 def territorio_validation_run(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """Parameters of ``territorio_validation_run``: the resource."""
     return {"resource_id": [not_empty, unicode_safe]}
 
 
@@ -65,6 +69,7 @@ MAX_WORST = 100
 
 
 def one_of(options: Collection[str]) -> Validator:
+    """A validator accepting only one of ``options``."""
     def check(value: Any, context: Context) -> Any:
         if value not in options:
             raise tk.Invalid(
@@ -92,6 +97,7 @@ def region_filter(value: Any, context: Context) -> Any:
 
 
 def comuna_filter(value: Any, context: Context) -> Any:
+    """A comuna (CUT or name) → its CUT code."""
     try:
         return normalise_comuna_code(str(value), fw=current.framework())
     except ValueError:
@@ -107,6 +113,7 @@ def organization_name(value: Any, context: Context) -> Any:
 
 
 def worst_count(value: Any, context: Context) -> Any:
+    """A number of worst datasets no larger than ``MAX_WORST``."""
     if value > MAX_WORST:
         raise tk.Invalid(tk._("Se pueden pedir hasta {max} conjuntos").format(max=MAX_WORST))
     return value
@@ -114,6 +121,7 @@ def worst_count(value: Any, context: Context) -> Any:
 
 @validator_args
 def territorio_quality_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """Parameters of ``territorio_quality_show``: the dataset's id or name."""
     return {"id": [not_empty, unicode_safe]}
 
 
@@ -126,6 +134,7 @@ def territorio_quality_summary(
     natural_number_validator: Validator,
     territorio_dimension_slug: Validator,
 ) -> Schema:
+    """Parameters of ``territorio_quality_summary``: grouping, filters and worst count."""
     return {
         "group_by": [default("region"), unicode_safe, one_of(GROUPINGS)],
         "region": [ignore_missing, unicode_safe, region_filter],
@@ -140,6 +149,7 @@ def territorio_quality_summary(
 
 @validator_args
 def territorio_quality_trend(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """Parameters of ``territorio_quality_trend``: an organization or a region."""
     return {
         "organization": [ignore_missing, unicode_safe, organization_name],
         "region": [ignore_missing, unicode_safe, region_filter],
@@ -153,6 +163,7 @@ def territorio_auditor_update(
     unicode_safe: Validator,
     boolean_validator: Validator,
 ) -> Schema:
+    """Parameters of ``territorio_auditor_update``: the user and the flag."""
     return {
         "user": [not_empty, unicode_safe],
         "auditor": [not_missing, boolean_validator],

@@ -35,6 +35,8 @@ class ResourceFacts:
 
 @dataclass
 class ContentResult:
+    """What checking a file found, the kind of table it was, its size and timing."""
+
     findings: Findings
     kind: Kind | None
     rows: int = 0

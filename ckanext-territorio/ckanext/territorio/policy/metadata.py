@@ -40,12 +40,14 @@ def is_blank(value: Any) -> bool:
 
 
 def as_bool(value: Any) -> bool:
+    """A form or API value read as a boolean (``"true"``, ``"1"``, ``"yes"``...)."""
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes", "on", "t", "y")
     return bool(value)
 
 
 def text_of(value: Any) -> str:
+    """The value as stripped text (empty for None)."""
     return "" if value is None else str(value).strip()
 
 
@@ -70,6 +72,7 @@ def access_right_code(value: Any, policy: Policy) -> str | None:
 
 
 def default_access_rights(values: Mapping[str, Any], policy: Policy) -> str | None:
+    """The access rights the policy gives a dataset by its personal data, or None."""
     rule = policy.rule("metadata.access_rights")
     if not rule.enabled or not rule.applies_to(values.get("type")):
         return None
@@ -77,6 +80,7 @@ def default_access_rights(values: Mapping[str, Any], policy: Policy) -> str | No
 
 
 def default_license(values: Mapping[str, Any], policy: Policy) -> str | None:
+    """The licence the policy gives a dataset without one, or None."""
     rule = policy.rule("metadata.license")
     if not rule.enabled or not rule.applies_to(values.get("type")):
         return None
@@ -89,6 +93,7 @@ def license_iri(license_id: str, policy: Policy) -> str | None:
 
 
 def access_right_iri(value: Any, policy: Policy) -> str | None:
+    """The EU IRI of an access-right code or IRI; None when unknown."""
     code = access_right_code(value, policy)
     if code is None:
         return None
@@ -247,6 +252,7 @@ def _frequency(
 
 
 def resource_formats(resources: Sequence[Mapping[str, Any]] | Any) -> list[str]:
+    """The resources' formats as CKAN shows them."""
     if not isinstance(resources, (list, tuple)):
         return []
     return [

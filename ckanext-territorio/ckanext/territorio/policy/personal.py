@@ -85,10 +85,12 @@ def name_matches(name: str, patterns: Sequence[str]) -> bool:
 
 
 def mask_email(local: str, domain: str) -> str:
+    """The e-mail with the local part masked but its first letter."""
     return f"{local[:1]}***@{domain}"
 
 
 def mask_phone(text: str) -> str:
+    """The phone number masked but its last four digits."""
     digits = re.sub(r"\D", "", text)
     return f"***{digits[-4:]}" if len(digits) >= 4 else "***"
 
@@ -133,6 +135,7 @@ class PersonalScanner:
                     )
 
     def column(self, index: int) -> str:
+        """The name of the column at ``index`` (``#n`` past the header)."""
         return self.header[index] if index < len(self.header) else f"#{index + 1}"
 
     def row(self, line: int, cells: Sequence[str]) -> None:

@@ -30,6 +30,7 @@ class Block:
     message: dict[str, str]
 
     def text(self, lang: str = "es") -> str:
+        """The reason in ``lang`` (English or Spanish)."""
         return self.message["en"] if lang.lower().startswith("en") else self.message["es"]
 
 

@@ -23,6 +23,8 @@ def clip(value: Any) -> str:
 
 @dataclass
 class Finding:
+    """One finding of a rule: its level, message (es/en) and where (field, row, column)."""
+
     rule: str
     level: Level
     message: dict[str, str]
@@ -31,6 +33,7 @@ class Finding:
     column: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as JSON: its message and the location keys that are set."""
         data: dict[str, Any] = {"message": self.message}
         for key in ("field", "row", "column"):
             value = getattr(self, key)
@@ -39,11 +42,14 @@ class Finding:
         return data
 
     def text(self, lang: str = "es") -> str:
+        """The finding's message in ``lang`` (English or Spanish)."""
         return self.message["en"] if lang.lower().startswith("en") else self.message["es"]
 
 
 @dataclass
 class RuleResult:
+    """One rule's result: how many findings it counted and the first few of them."""
+
     rule: str
     level: Level
     title: dict[str, str]
@@ -52,9 +58,11 @@ class RuleResult:
 
     @property
     def passed(self) -> bool:
+        """Whether the rule found nothing."""
         return self.count == 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The rule's result as JSON, with its findings."""
         return {
             "rule": self.rule,
             "title": self.title,
@@ -74,6 +82,7 @@ class Findings:
         self.results: dict[str, RuleResult] = {}
 
     def enabled(self, rule_id: str) -> bool:
+        """Whether the policy enables the rule."""
         return self.policy.rule(rule_id).enabled
 
     def checked(self, rule_id: str) -> RuleResult | None:
@@ -101,6 +110,7 @@ class Findings:
         count: int = 1,
         **values: Any,
     ) -> Finding | None:
+        """Count a finding of the rule and keep it if there is room; None if not kept."""
         result = self.checked(rule_id)
         if result is None:
             return None
@@ -130,12 +140,15 @@ class Findings:
             result.count += count
 
     def all(self) -> list[Finding]:
+        """Every finding kept, of every rule."""
         return [f for result in self.results.values() for f in result.findings]
 
     def errors(self) -> list[Finding]:
+        """The findings kept at level ``error``."""
         return [f for f in self.all() if f.level == "error"]
 
     def counts(self) -> dict[str, int]:
+        """How many errors and warnings were counted (kept or not)."""
         totals = {"error": 0, "warning": 0}
         for result in self.results.values():
             if result.level in totals:
@@ -143,6 +156,7 @@ class Findings:
         return totals
 
     def as_list(self) -> list[dict[str, Any]]:
+        """Every evaluated rule's result as JSON."""
         return [result.as_dict() for result in self.results.values()]
 
 

@@ -61,6 +61,8 @@ def mask(body_text: str, digit: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RutMatch:
+    """A RUT found in a text: where it starts and ends, and how it is shown masked."""
+
     start: int
     end: int
     masked: str

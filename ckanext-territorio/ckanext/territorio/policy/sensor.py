@@ -50,6 +50,7 @@ def parse_units(value: str | None) -> tuple[str | None, dict[str, str]]:
 
 
 def is_time_series(header: Sequence[str], policy: Policy, declared_variable: str | None) -> bool:
+    """Whether the table looks like a time series: a timestamp column or a declared variable."""
     names = {normalise_name(h) for h in header}
     columns = set(policy.rule("sensor.timestamp").params["columnas"])
     return bool(names & columns) or bool(declared_variable and declared_variable.strip())
@@ -137,6 +138,7 @@ class SensorScanner:
                 )
 
     def row(self, line: int, cells: Sequence[str]) -> None:
+        """Check one row's timestamps and coordinates."""
         if self.time_on:
             for index in self.time_columns:
                 if index < len(cells) and not is_timestamp(cells[index]):
@@ -179,5 +181,6 @@ class SensorScanner:
         self.findings.add("sensor.coordinates", "outside", row=line, value=f"{lat}, {lon}")
 
     def finish(self) -> None:
+        """Nothing left to report once the rows are read."""
         return None
 

@@ -90,6 +90,7 @@ def publication_blocks(
     policy: document.Policy,
     package_id: str | None = None,
 ) -> list[publication.Block]:
+    """What keeps the dataset from being published: its standing reports under the policy."""
     reports = standing(resources)
     if package_id:
         reports += standing_dcat(package_id, policy)
@@ -116,6 +117,7 @@ def has_unchecked_resources(
 
 
 def metadata_findings(dataset: Mapping[str, Any], policy: document.Policy) -> Findings:
+    """The policy's metadata rules checked on the dataset."""
     return metadata.check_metadata(dataset, policy)
 
 
@@ -128,6 +130,7 @@ def site_context() -> dict[str, Any]:
 
 
 def applies_to(dataset: Mapping[str, Any], policy: document.Policy) -> bool:
+    """Whether the metadata rules apply to this dataset type."""
     return str(dataset.get("type") or "dataset") in policy.rule("metadata.required").params
 
 
@@ -237,6 +240,7 @@ def table_schema(resource: Mapping[str, Any]) -> tuple[dict[str, Any] | None, st
 
 
 def resource_facts(resource: Mapping[str, Any]) -> content.ResourceFacts:
+    """What the content checks need of a resource: names, format, URL and table schema."""
     schema, problem = table_schema(resource)
     return content.ResourceFacts(
         name=str(resource.get("name") or resource.get("id") or ""),

@@ -32,6 +32,7 @@ def shapes(path: Path) -> Graph:
 
 
 def shapes_path(policy: Policy) -> Path:
+    """The path of the SHACL shapes file the policy names."""
     return policy.resolve(policy.rule(RULE).params["formas"])
 
 

@@ -26,6 +26,7 @@ def fingerprint(resource: Mapping[str, Any], policy_version: str) -> str:
 
 
 def latest(resource_id: str) -> ValidationReport | None:
+    """The resource's most recent content report, or None."""
     return (
         model.Session.query(ValidationReport)
         .filter(ValidationReport.resource_id == resource_id, ValidationReport.kind == "content")
@@ -59,6 +60,7 @@ def latest_for_resources(resource_ids: Iterable[str]) -> dict[str, ValidationRep
 
 
 def latest_dataset(package_id: str, kind: str) -> ValidationReport | None:
+    """The dataset's most recent report of ``kind`` (metadata, dcat), or None."""
     return (
         model.Session.query(ValidationReport)
         .filter(
@@ -72,12 +74,14 @@ def latest_dataset(package_id: str, kind: str) -> ValidationReport | None:
 
 
 def get(report_id: str) -> ValidationReport | None:
+    """The report with this id, or None."""
     return model.Session.get(ValidationReport, report_id)
 
 
 def create_pending(
     package_id: str, resource_id: str | None, kind: str, policy_version: str, fp: str | None
 ) -> ValidationReport:
+    """A new pending report, added to the session (not committed)."""
     report = ValidationReport(
         id=str(uuid.uuid4()),
         package_id=package_id,
@@ -98,6 +102,7 @@ def finish(
     stats: Mapping[str, Any] | None = None,
     status: str = "done",
 ) -> ValidationReport:
+    """Write the findings, counts and stats on the report and mark it finished."""
     rules = findings.as_list()
     counts = summary(rules)
     report.rules = rules
@@ -121,15 +126,18 @@ def record(
 
 
 def hold(package_id: str, reason: str) -> None:
+    """Keep the dataset private until its checks pass (once; the first reason stays)."""
     if model.Session.get(PublicationHold, package_id) is None:
         model.Session.add(PublicationHold(package_id=package_id, reason=reason, created=_now()))
 
 
 def held(package_id: str) -> PublicationHold | None:
+    """The dataset's publication hold, or None."""
     return model.Session.get(PublicationHold, package_id)
 
 
 def release(package_id: str) -> None:
+    """Lift the dataset's publication hold, if any."""
     model.Session.query(PublicationHold).filter(PublicationHold.package_id == package_id).delete()
 
 

@@ -30,19 +30,26 @@ class ContentError(Exception):
 
 
 class TooLarge(ContentError):
+    """The file is larger than the maximum size."""
+
     pass
 
 
 class TimedOut(ContentError):
+    """Reading the file took longer than the maximum time."""
+
     pass
 
 
 @dataclass
 class Limits:
+    """How far a read may go: the maximum bytes and the deadline."""
+
     max_bytes: int
     deadline: float | None = None  # time.monotonic() value
 
     def check_time(self, rows: int) -> None:
+        """Raise TimedOut once the deadline has passed."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise TimedOut(f"se agotó el tiempo máximo tras {rows} filas")
 
@@ -56,9 +63,11 @@ class _CountingReader(io.RawIOBase):
         self.count = 0
 
     def readable(self) -> bool:
+        """Always readable."""
         return True
 
     def readinto(self, buffer: Any) -> int:
+        """Read into ``buffer``; TooLarge once past the maximum size."""
         data = self.raw.read(len(buffer))
         size = len(data)
         self.count += size

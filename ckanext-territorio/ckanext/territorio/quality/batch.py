@@ -43,6 +43,8 @@ _DOCS = sa.text(
 
 @dataclass
 class BatchResult:
+    """What a batch run did: datasets scored, history rows, scores removed, ratings."""
+
     run_id: int | None
     datasets: int = 0
     history: int = 0
@@ -52,6 +54,7 @@ class BatchResult:
 
     @property
     def per_second(self) -> float:
+        """Datasets scored per second."""
         return self.datasets / self.seconds if self.seconds else 0.0
 
 
@@ -96,6 +99,7 @@ def packages(types: Sequence[str], chunk: int = CHUNK) -> Iterator[list[dict[str
 
 
 def count(types: Sequence[str]) -> int:
+    """How many active datasets of these types there are."""
     return int(
         model.Session.query(sa.func.count(model.Package.id))
         .filter(model.Package.state == "active", model.Package.type.in_(list(types)))

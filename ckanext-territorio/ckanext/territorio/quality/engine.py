@@ -80,26 +80,32 @@ class IndicatorResult:
 
     @property
     def id(self) -> str:
+        """The indicator's id."""
         return self.indicator.id
 
     @property
     def dimension(self) -> str:
+        """The dimension the indicator counts towards."""
         return self.indicator.dimension
 
     @property
     def met(self) -> int | None:
+        """How many resources meet a distribution indicator (None for dataset indicators)."""
         return self.outcome.met
 
     @property
     def total(self) -> int | None:
+        """How many resources a distribution indicator looked at (None for dataset indicators)."""
         return self.outcome.total
 
     @property
     def detail(self) -> dict[str, str]:
+        """The detail text of what was found, in Spanish and English."""
         return _detail(self.indicator, self.outcome, self.texts)
 
     @property
     def fix(self) -> dict[str, str] | None:
+        """The fix text in Spanish and English, or None when there is nothing to fix."""
         return _fix(self.indicator, self.outcome) if self.fixable else None
 
     def as_dict(self) -> dict[str, Any]:
@@ -176,6 +182,8 @@ def _jsonable(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class ProfileScore:
+    """A dataset's points and rating under one profile."""
+
     profile: str
     points: float
     max_points: float
@@ -183,6 +191,7 @@ class ProfileScore:
 
     @property
     def percent(self) -> float:
+        """The points as a percentage of the profile's maximum."""
         return _round(100 * self.points / self.max_points) if self.max_points else 0.0
 
 
@@ -203,10 +212,12 @@ class Score:
 
     @property
     def points(self) -> float:
+        """The points under the main profile."""
         return self.main.points
 
     @property
     def rating(self) -> str:
+        """The rating under the main profile."""
         return self.main.rating
 
 

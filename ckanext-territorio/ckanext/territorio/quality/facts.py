@@ -37,6 +37,7 @@ class ContentReport:
 
     @property
     def finished(self) -> bool:
+        """Whether the validation ended (done or failed)."""
         return self.status in ("done", "failed")
 
     @property
@@ -46,6 +47,7 @@ class ContentReport:
 
     @property
     def ok(self) -> bool:
+        """Whether the file passed validation, or its errors were accepted."""
         return self.status == "done" and (bool(self.passed) or self.accepted)
 
 
@@ -60,6 +62,8 @@ class DcatReport:
 
 @dataclass(frozen=True, slots=True)
 class LinkState:
+    """The last check of a resource's link: the URL checked and how it answered."""
+
     url: str
     ok: bool
     outcome: str
@@ -105,6 +109,7 @@ class Environment:
         return period.total_seconds() / 3600 if period else None
 
     def frequency_label(self, frequency: Any) -> dict[str, str]:
+        """A frequency's label in Spanish and English (the value itself if unknown)."""
         code = self.frequencies.code_of(str(frequency)) if self.frequencies and frequency else None
         if code is None:
             return {"es": str(frequency or ""), "en": str(frequency or "")}
@@ -133,11 +138,13 @@ class Facts:
 
     @functools.cached_property
     def resources(self) -> list[Mapping[str, Any]]:
+        """The dataset's active resources."""
         resources = self.package.get("resources") or []
         return [r for r in resources if isinstance(r, Mapping) and r.get("state", "active") == "active"]
 
     @property
     def package_id(self) -> str:
+        """The dataset's id."""
         return str(self.package.get("id") or "")
 
 
@@ -174,6 +181,7 @@ def dcat_report(row: Any) -> DcatReport:
 
 
 def link_state(row: Any) -> LinkState:
+    """A LinkState from a stored link check (a row or a mapping)."""
     get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name, None)
     return LinkState(
         url=str(get("url") or ""),

@@ -31,6 +31,8 @@ DEFAULT_MAX_ERROR_RATE = 0.5
 
 @dataclass(frozen=True)
 class SourceHealth:
+    """One harvest source's health: last success, job errors, stuck jobs, objects in error."""
+
     source_id: str
     title: str
     url: str

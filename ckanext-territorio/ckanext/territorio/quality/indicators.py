@@ -52,14 +52,17 @@ class Outcome:
 
     @classmethod
     def of(cls, passed: bool, **values: Any) -> Outcome:
+        """A dataset indicator's outcome: all its points if ``passed``, none otherwise."""
         return cls(share=1.0 if passed else 0.0, values=values)
 
     @classmethod
     def not_applicable(cls, **values: Any) -> Outcome:
+        """An outcome that does not count: the indicator does not apply to this dataset."""
         return cls(state=NOT_APPLICABLE, values=values)
 
     @classmethod
     def pending(cls, **values: Any) -> Outcome:
+        """An outcome still waiting on a check (no points yet, not a failure)."""
         return cls(state=PENDING, share=0.0, values=values)
 
 
@@ -161,6 +164,7 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 
 @indicator("mqa.keyword")
 def keyword(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset has at least one keyword (tags or ``tag_string``)."""
     tags = facts.package.get("tags") or []
     names = [t.get("name") if isinstance(t, Mapping) else t for t in tags]
     return Outcome.of(any(names) or not _blank(facts.package.get("tag_string")))
@@ -168,6 +172,7 @@ def keyword(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.theme")
 def theme(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset is classified under a dimension or sub-dimension."""
     package = facts.package
     return Outcome.of(
         bool(decode_list(package.get("dimension")) or decode_list(package.get("subdimension")))
@@ -176,6 +181,7 @@ def theme(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.spatial")
 def spatial(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset has a spatial coverage: region, comuna or a spatial field."""
     package = facts.package
     return Outcome.of(
         any(decode_list(package.get(name)) for name in ("region", "comuna"))
@@ -185,6 +191,7 @@ def spatial(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.temporal")
 def temporal(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset declares the start or end of its temporal coverage."""
     package = facts.package
     return Outcome.of(any(not _blank(package.get(n)) for n in ("temporal_start", "temporal_end")))
 
@@ -196,6 +203,7 @@ _UNCHECKED = {"sin_verificar": profile.choice(("negar", "otorgar"))}
 
 @indicator("mqa.access_url", **_UNCHECKED)
 def access_url(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources have an access URL that answers (or is not yet checked)."""
     unchecked = ind.params["sin_verificar"]
     return per_resource(
         facts,
@@ -214,11 +222,13 @@ def _download_url(resource: Mapping[str, Any]) -> str:
 
 @indicator("mqa.download_url")
 def download_url(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources have a download URL."""
     return per_resource(facts, lambda r: bool(_download_url(r)))
 
 
 @indicator("mqa.download_url_status", **_UNCHECKED)
 def download_url_status(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources have a download URL that answers (or is not yet checked)."""
     unchecked = ind.params["sin_verificar"]
     return per_resource(facts, lambda r: _link_ok(facts, r, _download_url(r), unchecked))
 
@@ -228,16 +238,19 @@ def download_url_status(facts: Facts, ind: Indicator, env: Environment) -> Outco
 
 @indicator("mqa.format")
 def format_(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources publish a dct:format."""
     return per_resource(facts, lambda r: dcat_format(r)[0] is not None)
 
 
 @indicator("mqa.media_type")
 def media_type(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources publish a dcat:mediaType."""
     return per_resource(facts, lambda r: dcat_format(r)[1] is not None)
 
 
 @indicator("mqa.format_vocabulary")
 def format_vocabulary(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources give a format from the file-type vocabulary or an IANA media type."""
     def known(resource: Mapping[str, Any]) -> bool:
         fmt, mimetype = dcat_format(resource)
         if fmt is None and mimetype is None:
@@ -251,16 +264,19 @@ def format_vocabulary(facts: Facts, ind: Indicator, env: Environment) -> Outcome
 
 @indicator("mqa.non_proprietary")
 def non_proprietary(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources are in a non-proprietary format."""
     return per_resource(facts, lambda r: _format_name(r) in env.non_proprietary)
 
 
 @indicator("mqa.machine_readable")
 def machine_readable(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources are in a machine-readable format."""
     return per_resource(facts, lambda r: _format_name(r) in env.machine_readable)
 
 
 @indicator("mqa.dcat_ap")
 def dcat_ap(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset's DCAT-AP record passed SHACL validation (pending until validated)."""
     report = facts.dcat
     if report is None:
         return Outcome.pending(valor={"es": "sin validar aún", "en": "not validated yet"})
@@ -286,6 +302,7 @@ def _licence_iri(facts: Facts, env: Environment) -> str | None:
 
 @indicator("mqa.license")
 def license_(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many distributions carry a licence (the dataset's licence IRI counts for all)."""
     # the DCAT profile writes the dataset's licence IRI on every distribution
     iri = _licence_iri(facts, env)
     return per_resource(facts, lambda r: bool(iri) or not _blank(r.get("license")))
@@ -293,6 +310,7 @@ def license_(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.license_vocabulary")
 def license_vocabulary(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many distributions carry a licence from the policy's open licences."""
     iri = _licence_iri(facts, env)
     licences = env.policy.rule("metadata.license").params["abiertas"].values()
     outcome = per_resource(facts, lambda r: bool(iri) or str(r.get("license") or "") in licences)
@@ -306,22 +324,26 @@ def license_vocabulary(facts: Facts, ind: Indicator, env: Environment) -> Outcom
 
 @indicator("mqa.access_rights")
 def access_rights(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset declares its access rights."""
     return Outcome.of(not _blank(facts.package.get("access_rights")))
 
 
 @indicator("mqa.access_rights_vocabulary")
 def access_rights_vocabulary(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset's access rights are a code of the policy's vocabulary."""
     code = policy_metadata.access_right_code(facts.package.get("access_rights"), env.policy)
     return Outcome.of(code is not None)
 
 
 @indicator("mqa.contact_point")
 def contact_point(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset gives a contact point (URI, name, e-mail, maintainer or author)."""
     return Outcome.of(any(not _blank(facts.package.get(n)) for n in CONTACT_FIELDS))
 
 
 @indicator("mqa.publisher")
 def publisher(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset has a publisher: its organization or a publisher URI or name."""
     package = facts.package
     return Outcome.of(
         not _blank(package.get("owner_org"))
@@ -334,16 +356,19 @@ def publisher(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.rights")
 def rights(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources state their rights."""
     return per_resource(facts, lambda r: not _blank(r.get("rights")))
 
 
 @indicator("mqa.byte_size")
 def byte_size(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many resources state their size in bytes."""
     return per_resource(facts, lambda r: not _blank(r.get("size")))
 
 
 @indicator("mqa.issued")
 def issued(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset or one of its resources has an issue date."""
     package = facts.package
     return Outcome.of(
         any(not _blank(package.get(n)) for n in ("issued", "metadata_created"))
@@ -353,6 +378,7 @@ def issued(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("mqa.modified")
 def modified(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset or one of its resources has a modification date."""
     package = facts.package
     return Outcome.of(
         any(not _blank(package.get(n)) for n in ("modified", "metadata_modified"))
@@ -369,6 +395,7 @@ def _resource_names(facts: Facts) -> dict[str, str]:
 
 @indicator("datos.validation")
 def validation(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset's tabular files and metadata passed validation, with the error count."""
     names = _resource_names(facts)
     reports = [r for rid, r in facts.content_reports.items() if rid in names]
     finished = [r for r in reports if r.finished]
@@ -394,6 +421,7 @@ def validation(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("datos.personal_data")
 def personal_data(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the content scans found personal data in the dataset's files, with the count."""
     names = _resource_names(facts)
     finished = [
         r for rid, r in facts.content_reports.items() if rid in names and r.status == "done"
@@ -449,11 +477,13 @@ def _timeliness(
 
 @indicator("datos.freshness", **_FRESHNESS)
 def freshness(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether the dataset was updated within its declared frequency."""
     return _timeliness(last_update(facts), facts, ind, env)
 
 
 @indicator("datos.links")
 def links(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """How many checked resource links answer (not applicable before any check)."""
     checked = [
         r for r in facts.resources
         if (check := facts.links.get(str(r.get("id")))) is not None and check.url == r.get("url")
@@ -514,6 +544,7 @@ for _id, _attribute in (
 
 @indicator("sensor.completeness", minimo=profile.share)
 def completeness(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """A sensor dataset's share of expected readings: full points from the minimum up."""
     def compute(sensor: Any) -> Outcome:
         value = sensor.completeness
         if value is None:
@@ -528,6 +559,7 @@ def completeness(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 @indicator("sensor.frequency", **_FRESHNESS)
 def declared_frequency(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
+    """Whether a sensor dataset's last reading is within its declared frequency."""
     def compute(sensor: Any) -> Outcome:
         last = sensor.last_reading
         if last is not None and last.tzinfo is None:

@@ -47,6 +47,8 @@ WORK_MEM = "64MB"
 
 @dataclass(frozen=True, slots=True)
 class SensorFacts:
+    """What a sensor dataset's observations show: readings, completeness, gaps, anomalies."""
+
     streams: int  # (station, variable) series found
     readings: int
     expected_readings: int | None  # from the declared frequency over the observed window

@@ -49,10 +49,12 @@ def profile_id() -> str:
 
 
 def scored_type(package: Mapping[str, Any], quality: QualityFile) -> bool:
+    """Whether datasets of this type are scored."""
     return str(package.get("type") or "dataset") in quality.dataset_types
 
 
 def now() -> dt.datetime:
+    """The current time, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
 
 

@@ -172,6 +172,7 @@ def delete_absent(active_ids: Iterable[str]) -> int:
 
 
 def get(package_id: str) -> QualityScore | None:
+    """The dataset's stored score, or None."""
     return model.Session.get(QualityScore, package_id)
 
 
@@ -188,6 +189,7 @@ def history(package_id: str, limit: int = 100) -> list[QualityHistory]:
 
 
 def start_run(profile_version: str) -> QualityRun:
+    """A new batch run row, started now and flushed for its id."""
     run = QualityRun(started=_now(), status="running", profile_version=profile_version)
     model.Session.add(run)
     model.Session.flush()
@@ -195,4 +197,5 @@ def start_run(profile_version: str) -> QualityRun:
 
 
 def latest_run() -> QualityRun | None:
+    """The most recently started batch run, or None."""
     return model.Session.query(QualityRun).order_by(QualityRun.started.desc()).first()

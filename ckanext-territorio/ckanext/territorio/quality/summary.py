@@ -41,6 +41,8 @@ _AGGREGATES = """
 
 @dataclass(frozen=True)
 class Filters:
+    """Which scores a summary covers: territory, dimension, organization, rating, privacy."""
+
     region: str | None = None
     comuna: str | None = None
     dimension: str | None = None
@@ -49,6 +51,7 @@ class Filters:
     include_private: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        """The filters that are set, as the API echoes them."""
         return {
             key: value
             for key, value in (
@@ -62,6 +65,7 @@ class Filters:
         } | ({"include_private": True} if self.include_private else {})
 
     def where(self) -> tuple[str, dict[str, Any]]:
+        """The SQL condition on the score table (alias ``s``) and its bound parameters."""
         clauses: list[str] = []
         params: dict[str, Any] = {}
         if not self.include_private:
@@ -115,6 +119,8 @@ _KEYS = {
 
 @dataclass(frozen=True)
 class Aggregates:
+    """A summary's figures: the total, one entry per group and the score histogram."""
+
     total: dict[str, Any]
     groups: list[tuple[str, dict[str, Any]]]
     distribution: list[dict[str, Any]]
@@ -160,6 +166,7 @@ def aggregate(group_by: str, filters: Filters) -> Aggregates:
 
 
 def totals(filters: Filters) -> dict[str, Any]:
+    """The filtered scores' total figures."""
     return aggregate("organization", filters).total
 
 
@@ -219,6 +226,7 @@ def localized_fixes(
 
 
 def organization_titles(names: Sequence[str]) -> dict[str, str]:
+    """The titles of the organizations named (the name when it has no title)."""
     if not names:
         return {}
     rows = model.Session.execute(

@@ -10,12 +10,14 @@ from flask import Response
 
 
 def same_origin_only(response: Response) -> Response:
+    """The response, framable only by this site."""
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response
 
 
 def any_site(response: Response) -> Response:
+    """The response, framable by any site (embeds)."""
     response.headers.pop("X-Frame-Options", None)
     response.headers["Content-Security-Policy"] = "frame-ancestors *"
     return response

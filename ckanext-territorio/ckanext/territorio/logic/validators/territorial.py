@@ -72,10 +72,12 @@ def as_list(value: Any) -> list[str] | None:
 
 
 def unique(values: Iterable[str]) -> list[str]:
+    """The values without repeats, in their first order."""
     return list(dict.fromkeys(values))
 
 
 def sibling(key: FlattenKey, name: str) -> FlattenKey:
+    """The flattened key of the field ``name`` beside ``key``."""
     return key[:-1] + (name,)
 
 
@@ -84,6 +86,7 @@ def _quoted(values: Iterable[str]) -> str:
 
 
 def list_of(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict) -> list[str]:
+    """The field's values without repeats; an error and stop when it is not a list of texts."""
     values = as_list(data.get(key))
     if values is None:
         errors[key].append(tk._("Se esperaba una lista de textos"))

@@ -94,6 +94,7 @@ def territorio_frequency_choices(field: dict[str, Any]) -> list[Choice]:
 
 
 def territorio_initiative_status_choices(field: dict[str, Any]) -> list[Choice]:
+    """The initiative statuses as scheming choices, labelled in Spanish and English."""
     return [
         {"value": s.slug, "label": _label(s.label)}
         for s in current.framework().initiative_statuses

@@ -22,6 +22,7 @@ def territorio_quality_cell(column: Column, value: Any) -> str:
 
 
 def territorio_quality_number(value: float | int | None, decimals: int = 1) -> str:
+    """The number written for the request's language with ``decimals`` decimals (– for None)."""
     return formats.number(value, decimals)
 
 

@@ -30,5 +30,6 @@ def summary(
 def trend(
     *, organization: str | None = None, region: str | None = None, ignore_auth: bool = False
 ) -> dict[str, Any]:
+    """The quality trend of an organization or a region (the whole portal without either)."""
     data_dict = {k: v for k, v in {"organization": organization, "region": region}.items() if v}
     return tk.get_action("territorio_quality_trend")(_context(ignore_auth), data_dict)

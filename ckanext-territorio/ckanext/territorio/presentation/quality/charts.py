@@ -28,6 +28,8 @@ RATING_COLOURS = {
 
 @dataclass(frozen=True, slots=True)
 class Bar:
+    """One bar of a bar chart: its label, value, written value and colour."""
+
     label: str  # under the bar
     value: float
     text: str  # the value as the page writes it, over the bar
@@ -36,6 +38,8 @@ class Bar:
 
 @dataclass(frozen=True, slots=True)
 class Point:
+    """One point of a line chart: its date label, value and written value."""
+
     label: str  # on the x axis (a date)
     value: float
     text: str
@@ -43,6 +47,8 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Stat:
+    """A figure on the scoreboard's card: its label and written value."""
+
     label: str
     value: str
 

@@ -24,6 +24,8 @@ WORST = 10
 
 @dataclass(frozen=True)
 class Dashboard:
+    """The dashboard page: filters, grouping, summary, trend, and their tables and charts."""
+
     filters: Filters
     group_by: str
     summary: Mapping[str, Any]

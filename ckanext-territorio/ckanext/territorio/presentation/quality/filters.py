@@ -21,6 +21,8 @@ GROUP_PARAM = "agrupar"
 
 @dataclass(frozen=True, slots=True)
 class Filters:
+    """A quality view's filters: region, comuna, dimension and organization."""
+
     region: str | None = None
     comuna: str | None = None
     dimension: str | None = None

@@ -24,6 +24,7 @@ def _when(value: datetime | None) -> str | None:
 
 
 def health_table(sources: list[Any]) -> Table:
+    """The table of an organization's harvest sources and their health."""
     rows = tuple(
         {
             "title": s.title,

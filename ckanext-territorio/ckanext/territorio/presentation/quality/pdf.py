@@ -33,6 +33,8 @@ RULE = colors.HexColor("#c9d3db")
 
 @dataclass(frozen=True)
 class Section:
+    """One table of the PDF, with its column widths and the text shown when empty."""
+
     table: Table
     # share of the page width for each column; the first gets the rest when omitted
     widths: Sequence[float] = ()
@@ -41,6 +43,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Report:
+    """A PDF report: title, headline figures, table sections, footer and notes."""
+
     title: str
     subtitle: str
     facts: Sequence[tuple[str, str]]  # headline figures, label → value as written

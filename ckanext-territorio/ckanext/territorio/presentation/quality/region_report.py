@@ -111,4 +111,5 @@ def _only(table: Table, keys: tuple[str, ...]) -> Table:
 
 
 def pdf(region: Region) -> bytes:
+    """The region's printable report as PDF bytes."""
     return render(build(region))

@@ -27,6 +27,8 @@ MAX_DATASETS = 100
 
 @dataclass(frozen=True)
 class ReportCard:
+    """An organization's report card: its summary, trend, harvest health, tables and charts."""
+
     organization: Mapping[str, Any]
     summary: Mapping[str, Any]
     trend: Mapping[str, Any]
@@ -37,6 +39,7 @@ class ReportCard:
 
     @property
     def datasets_shown(self) -> int:
+        """How many datasets the card's dataset table lists."""
         return len(self.tables["conjuntos"].rows)
 
 

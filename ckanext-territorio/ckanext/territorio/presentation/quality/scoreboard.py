@@ -45,12 +45,16 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
+    """One dimension in one region: its quality and the plan's lead for it."""
+
     quality: Quality
     lead: Assignment | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RankedComuna:
+    """A comuna's place in the ranking by mean quality."""
+
     rank: int
     cut: str
     name: str
@@ -61,6 +65,8 @@ class RankedComuna:
 
 @dataclass(frozen=True)
 class Scoreboard:
+    """The scoreboard page: regions by dimensions, the comuna ranking and their tables."""
+
     regions: list[Row]
     dimensions: list[Row]
     cells: Mapping[tuple[str, str], Cell]
@@ -69,6 +75,7 @@ class Scoreboard:
     tables: dict[str, Table] = field(default_factory=dict)
 
     def cell(self, dimension: str, region: str) -> Cell:
+        """The cell of a dimension in a region (empty when nothing is scored there)."""
         return self.cells.get((dimension, region), Cell(Quality()))
 
 
@@ -252,6 +259,7 @@ def _quality_values(quality: Quality) -> dict[str, Any]:
 
 
 def rows_table(name: str, title: str, label: str, rows: Sequence[Row]) -> Table:
+    """The table of scoreboard rows (regions or dimensions) with their quality figures."""
     return Table(
         name,
         title,
@@ -309,6 +317,7 @@ def matrix_table(board: Scoreboard, fw: Framework) -> Table:
 
 
 def ranking_table(ranking: Sequence[RankedComuna]) -> Table:
+    """The table of the comuna ranking."""
     return Table(
         "comunas",
         tk._("Ranking de comunas"),

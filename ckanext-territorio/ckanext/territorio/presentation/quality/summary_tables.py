@@ -16,6 +16,7 @@ Summary = Mapping[str, Any]
 
 
 def rating_columns() -> tuple[Column, ...]:
+    """One integer column per rating, in order."""
     return tuple(Column(key, labels.rating(key), INTEGER) for key in labels.RATINGS)
 
 
@@ -28,6 +29,7 @@ def _with_ratings(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def aggregate_columns() -> tuple[Column, ...]:
+    """The columns of an aggregate row: datasets, means, ratings, fresh and erroneous shares."""
     return (
         Column("datasets", tk._("Conjuntos de datos"), INTEGER),
         Column("mean_points", tk._("Puntaje medio"), NUMBER),
@@ -51,6 +53,7 @@ def groups_table(summary: Summary, group_by: str, name: str = "grupos", title: s
 
 
 def total_row(summary: Summary) -> dict[str, Any]:
+    """The summary's total as a row, with one key per rating."""
     return _with_ratings(summary.get("total") or {})
 
 
@@ -74,6 +77,7 @@ def distribution_table(summary: Summary) -> Table:
 
 
 def ratings_table(summary: Summary) -> Table:
+    """The table of datasets per rating, with their share of the total."""
     total = summary.get("total") or {}
     ratings = total.get("ratings") or {}
     count = total.get("datasets") or 0
@@ -144,6 +148,7 @@ def worst_table(
 
 
 def trend_table(trend: Mapping[str, Any]) -> Table:
+    """The trend as a table: one row per date, with means and ratings."""
     rows = tuple(_with_ratings(point) for point in trend.get("points") or [])
     return Table(
         "tendencia",
@@ -189,6 +194,7 @@ def dimension_means_table(means: Sequence[DimensionMean]) -> Table:
 
 
 def distribution_chart(summary: Summary, chart_id: str = "grafico-distribucion") -> str:
+    """The SVG bar chart of datasets per score band."""
     bins = summary.get("distribution") or []
     total = sum(b["datasets"] for b in bins)
     return bar_chart(
@@ -203,6 +209,7 @@ def distribution_chart(summary: Summary, chart_id: str = "grafico-distribucion")
 
 
 def ratings_chart(summary: Summary, chart_id: str = "grafico-calificaciones") -> str:
+    """The SVG bar chart of datasets per rating, in the rating colours."""
     ratings = (summary.get("total") or {}).get("ratings") or {}
     return bar_chart(
         [
@@ -218,6 +225,7 @@ def ratings_chart(summary: Summary, chart_id: str = "grafico-calificaciones") ->
 
 
 def trend_chart(trend: Mapping[str, Any], chart_id: str = "grafico-tendencia") -> str:
+    """The SVG line chart of the mean percentage over time."""
     points = trend.get("points") or []
     return line_chart(
         [Point(str(p["date"]), p.get("mean_percent") or 0, percent(p.get("mean_percent"))) for p in points],

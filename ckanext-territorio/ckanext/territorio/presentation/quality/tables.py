@@ -30,12 +30,15 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column: its key in the rows, its label and the kind of its values."""
+
     key: str
     label: str
     kind: str = TEXT
 
     @property
     def numeric(self) -> bool:
+        """Whether the column holds numbers (aligned right, written as numbers)."""
         return self.kind not in (TEXT, LINES)
 
 
@@ -52,6 +55,7 @@ class Table:
     rows: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
 
     def values(self, row: Mapping[str, Any]) -> list[Any]:
+        """The row's values in column order."""
         return [row.get(column.key) for column in self.columns]
 
 
