@@ -80,7 +80,7 @@ def client_for(settings: dict[str, Any], headers: dict[str, str] | None = None) 
 
 @dataclass
 class LoadOutcome:
-    """What loading one series' readings did: rows inserted, revised, skipped, errors."""
+    """What an import's load did: readings inserted, revised, skipped; series, errors, cap."""
 
     inserted: int = 0
     revised: int = 0
@@ -144,7 +144,7 @@ class SensorHarvester(HarvesterBase):
 
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
-        """Read the source's catalogue and save one harvest object per station series."""
+        """Read the source's catalogue and save one harvest object per family of series."""
         try:
             settings = self.settings(harvest_job.source.config)
             with client_for(settings, self.request_headers(settings)) as client:
@@ -231,7 +231,7 @@ class SensorHarvester(HarvesterBase):
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:
-        """Create or update the series' dataset and load its new readings; errors are saved."""
+        """Create or update the family's dataset and load its series' new readings."""
         try:
             return self._import(harvest_object)
         except Exception as exc:  # never a crashed consumer

@@ -166,7 +166,7 @@ class SincaAdapter:
         return catalog
 
     def pages(self, stream: Stream, since: dt.datetime | None) -> Iterator[Page]:
-        """The series' hourly exports since ``since`` (the last week on a first run), by chunks."""
+        """The series' hourly exports since ``since`` (a week back at first), a year per request."""
         today = dt.datetime.now(self._tz).date()
         start = (since.astimezone(self._tz).date() if since else today - dt.timedelta(days=7))
         while start <= today:
