@@ -6,7 +6,7 @@ setup(
     version="0.1.0",
     description="Portal de datos abiertos Territorio Inteligente (CKAN)",
     license="AGPL-3.0-or-later",
-    python_requires=">=3.10",
+    python_requires=">=3.11",
     package_dir={"": "ckanext-territorio"},
     packages=find_namespace_packages(
         "ckanext-territorio", include=["ckanext.territorio", "ckanext.territorio.*"]
@@ -23,6 +23,10 @@ setup(
             "templates/**/*",
             "assets/**/*",
             "i18n/**/*",
+            # schemas/ at the repository root, reached through the package's `schemas` link
+            "schemas/*.yaml",
+            "schemas/vocab/*.yaml",
+            "schemas/shacl/*",
         ]
     },
     entry_points={

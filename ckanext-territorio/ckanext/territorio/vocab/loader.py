@@ -40,8 +40,8 @@ MAX_SLUG_LENGTH = 100
 
 
 def default_schemas_dir() -> Path:
-    """schemas/ at the repository root (…/ckanext-territorio/ckanext/territorio/vocab/ → root)."""
-    return Path(__file__).resolve().parents[4] / "schemas"
+    """The schemas installed with the package (in a checkout, a link to the repository's schemas/)."""
+    return Path(__file__).resolve().parent.parent / "schemas"
 
 
 def load_framework(schemas_dir: str | Path | None = None) -> Framework:
