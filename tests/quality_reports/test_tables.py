@@ -47,8 +47,8 @@ def test_csv_rows_hold_plain_values_quoted_where_needed():
     rows = list(csv.reader(io.StringIO(to_csv(TABLE).decode("utf-8-sig"))))
 
     assert rows[1] == [
-        "Concepción", "3", "61.5", "0.667", "+30 puntos: Indique la licencia | +5 puntos: Agregue etiquetas"
-    ]
+        "Concepción", "3", "61.5", "0.667", "'+30 puntos: Indique la licencia | +5 puntos: Agregue etiquetas"
+    ]  # the apostrophe keeps a spreadsheet from reading "+30 ..." as a formula
     assert rows[2] == ['Ñuñoa, "centro"', "1", "", "", ""]
     assert len(rows) == 3
 
@@ -75,3 +75,25 @@ def test_display_writes_numbers_in_the_pages_language():
     assert display(count, 12345, "es") == "12.345"
     assert display(percent, None, "es") == "–"
     assert display(TABLE.columns[4], ["a", "b"], "es") == "a, b"
+
+
+def test_csv_text_that_a_spreadsheet_would_run_is_quoted_and_numbers_are_not():
+    hostile = Table(
+        "organizaciones",
+        "Por organización",
+        (Column("label", "=Nombre"), Column("delta", "Cambio", INTEGER), Column("fixes", "Arreglos")),
+        (
+            {"label": '=HYPERLINK("http://x.example","clic")', "delta": -3, "fixes": ["+1", "ok"]},
+            {"label": "@SUM(A1)", "delta": 2, "fixes": []},
+            {"label": "-2+3", "delta": 0, "fixes": ["\tTab"]},
+            {"label": "Temuco", "delta": -1.5, "fixes": None},
+        ),
+    )
+
+    rows = list(csv.reader(io.StringIO(to_csv(hostile).decode("utf-8-sig"))))
+
+    assert rows[0] == ["'=Nombre", "Cambio", "Arreglos"]
+    assert rows[1] == ["'=HYPERLINK(\"http://x.example\",\"clic\")", "-3", "'+1 | ok"]
+    assert rows[2] == ["'@SUM(A1)", "2", ""]
+    assert rows[3] == ["'-2+3", "0", "'\tTab"]
+    assert rows[4] == ["Temuco", "-1.5", ""]

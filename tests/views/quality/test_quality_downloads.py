@@ -62,7 +62,8 @@ def test_dashboard_csv_of_the_worst_datasets_carries_their_fixes(app, people):
     first = rows[1]
     assert first[2] == "Municipalidad de Santiago"
     assert first[4] == str(expected[0]["percent"])
-    assert first[6].split(" | ")[0] == f"+{expected[0]['fixes'][0]['gain']:g} puntos: {expected[0]['fixes'][0]['message']}"
+    # quoted: a spreadsheet would take "+30 puntos..." for a formula
+    assert first[6].split(" | ")[0] == f"'+{expected[0]['fixes'][0]['gain']:g} puntos: {expected[0]['fixes'][0]['message']}"
 
 
 def test_dashboard_json_has_every_table_and_the_filters(app, people):

@@ -59,24 +59,38 @@ class Table:
         return [row.get(column.key) for column in self.columns]
 
 
-def _plain(value: Any) -> str:
-    """A value as one CSV cell: lists joined with " | ", None empty, floats as written."""
+# a text cell starting with these is a formula to Excel, LibreOffice and Google Sheets (OWASP
+# "CSV injection"); a leading apostrophe makes it text again and is not shown
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _raw(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return " | ".join(_plain(item) for item in value)
+        return " | ".join(_raw(item) for item in value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
+
+
+def _plain(value: Any) -> str:
+    """A value as one CSV cell: lists joined with " | ", None empty, floats as written, text
+    that a spreadsheet would run as a formula quoted."""
+    return _text(_raw(value)) if isinstance(value, (str, list, tuple)) else _raw(value)
 
 
 def to_csv(table: Table) -> bytes:
     """The table as CSV: a header of the columns' labels, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.label for column in table.columns])
+    writer.writerow([_text(column.label) for column in table.columns])
     for row in table.rows:
         writer.writerow([_plain(value) for value in table.values(row)])
     return (BOM + buffer.getvalue()).encode("utf-8")
