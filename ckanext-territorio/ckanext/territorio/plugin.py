@@ -14,6 +14,7 @@ from .implementations import (
     TerritorioPolicy,
     TerritorioQuality,
     TerritorioSearchIndex,
+    TerritorioVisibility,
 )
 from .presentation import helpers
 from .quality import service as quality_service
@@ -40,6 +41,7 @@ class TerritorioPlugin(
     TerritorioFacets,
     TerritorioPolicy,
     TerritorioQuality,  # listens to the policy's signals (signals.py), not to mixin order
+    TerritorioVisibility,
     DefaultTranslation,
     p.SingletonPlugin,
 ):
@@ -51,7 +53,7 @@ class TerritorioPlugin(
 
     def get_signal_subscriptions(self) -> dict[object, list[object]]:
         subscriptions: dict[object, list[object]] = {}
-        for mixin in (TerritorioPolicy, TerritorioQuality):
+        for mixin in (TerritorioPolicy, TerritorioQuality, TerritorioVisibility):
             for signal, receivers in mixin.get_signal_subscriptions(self).items():
                 subscriptions.setdefault(signal, []).extend(receivers)
         return subscriptions

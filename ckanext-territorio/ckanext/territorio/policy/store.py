@@ -141,6 +141,15 @@ def release(package_id: str) -> None:
     model.Session.query(PublicationHold).filter(PublicationHold.package_id == package_id).delete()
 
 
+def purge(package_id: str) -> int:
+    """Every report and hold of a purged dataset (the dataset is gone for good)."""
+    removed = 0
+    for table in (ValidationReport.__table__, PublicationHold.__table__):
+        result = model.Session.execute(sa.delete(table).where(table.c.package_id == package_id))
+        removed += int(result.rowcount or 0)
+    return removed
+
+
 def as_dict(report: ValidationReport) -> dict[str, Any]:
     """The report as the API returns it."""
     def iso(value: dt.datetime | None) -> str | None:

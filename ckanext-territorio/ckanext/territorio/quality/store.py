@@ -10,7 +10,7 @@ from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
 from ..fields import decode_list
-from ..model.quality import QualityHistory, QualityRun, QualityScore
+from ..model.quality import LinkCheck, QualityHistory, QualityRun, QualityScore
 from .engine import Score
 
 SCORE_TABLE = QualityScore.__table__
@@ -150,6 +150,15 @@ def delete(package_ids: Iterable[str]) -> int:
         sa.delete(SCORE_TABLE).where(SCORE_TABLE.c.package_id.in_(ids))
     )
     return int(result.rowcount or 0)
+
+
+def purge(package_id: str) -> int:
+    """Everything the audit holds about a purged dataset: score, history and link checks."""
+    removed = 0
+    for table in (SCORE_TABLE, HISTORY_TABLE, LinkCheck.__table__):
+        result = model.Session.execute(sa.delete(table).where(table.c.package_id == package_id))
+        removed += int(result.rowcount or 0)
+    return removed
 
 
 def delete_absent(active_ids: Iterable[str]) -> int:

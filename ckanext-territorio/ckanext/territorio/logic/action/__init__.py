@@ -7,6 +7,7 @@ from .policy import (
     territorio_validation_run,
     territorio_validation_show,
 )
+from .purge import dataset_purge
 from .quality import (
     territorio_auditor_update,
     territorio_quality_show,
@@ -15,6 +16,7 @@ from .quality import (
 )
 
 __all__ = [
+    "dataset_purge",
     "territorio_auditor_update",
     "territorio_framework_show",
     "territorio_quality_show",
