@@ -18,6 +18,8 @@ from .values import (
     territorio_geojson,
     territorio_iso_date,
     territorio_not_before,
+    territorio_resource_url,
+    territorio_web_url,
 )
 
 __all__ = [
@@ -35,5 +37,7 @@ __all__ = [
     "territorio_policy_dataset",
     "territorio_region",
     "territorio_region_code",
+    "territorio_resource_url",
     "territorio_subdimension",
+    "territorio_web_url",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 import geojson
@@ -31,6 +32,8 @@ __all__ = [
     "territorio_geojson",
     "territorio_iso_date",
     "territorio_not_before",
+    "territorio_resource_url",
+    "territorio_web_url",
 ]
 
 GEOMETRY_TYPES = frozenset(
@@ -168,25 +171,77 @@ def territorio_not_before(other: str) -> Validator:
     return validator
 
 
+# An extent is a municipality's outline, not a cadastre: bounds on what one field may hold
+MAX_GEOJSON_BYTES = 1_000_000
+MAX_VERTICES = 20_000
+# a MultiPolygon's coordinates nest four deep; a GeometryCollection adds two per level
+MAX_DEPTH = 10
+
+
+def _depth(text: str) -> int:
+    """How deep the JSON text's arrays and objects nest (strings skipped)."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string, escaped = True, False
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _geojson_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        raise tk.Invalid(tk._("GeoJSON no válido: no es JSON")) from None
+
+
 def territorio_geojson(value: Any, context: Context) -> Any:
-    """A valid GeoJSON geometry in longitude/latitude, as ckanext-spatial indexes it."""
+    """A valid GeoJSON geometry in longitude/latitude, as ckanext-spatial indexes it, of a
+    bounded size (bytes, nesting and vertices)."""
     if value is tk.missing or value is None or value == "":
         return value
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise tk.Invalid(
-                tk._("GeoJSON no válido: no es JSON ({error})").format(error=exc)
-            ) from None
+    text = _geojson_text(value)
+    if len(text) > MAX_GEOJSON_BYTES:
+        raise tk.Invalid(
+            tk._(
+                "GeoJSON demasiado grande ({size} kB; máximo {max} kB): simplifique la geometría"
+            ).format(size=len(text) // 1000, max=MAX_GEOJSON_BYTES // 1000)
+        )
+    if _depth(text) > MAX_DEPTH:
+        raise tk.Invalid(tk._("GeoJSON no válido: anidamiento excesivo"))
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise tk.Invalid(
+            tk._("GeoJSON no válido: no es JSON ({error})").format(error=exc)
+        ) from None
     if not isinstance(value, dict) or value.get("type") not in GEOMETRY_TYPES:
         raise tk.Invalid(
             tk._("GeoJSON no válido: se espera una geometría ({types})").format(
                 types=", ".join(sorted(GEOMETRY_TYPES))
             )
         )
-    geometry = geojson.GeoJSON.to_instance(value)
-    if not geometry.is_valid:
+    try:
+        geometry = geojson.GeoJSON.to_instance(value)
+        valid = geometry.is_valid
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        raise tk.Invalid(tk._("GeoJSON no válido: coordenadas mal formadas")) from None
+    if not valid:
         raise tk.Invalid(
             tk._("GeoJSON no válido: {errors}").format(errors=geometry.errors())
         )
@@ -201,6 +256,13 @@ def _check_shape(value: dict[str, Any]) -> None:
         raise tk.Invalid(tk._("GeoJSON no válido: {error}").format(error=exc)) from None
     if shape.is_empty:
         raise tk.Invalid(tk._("GeoJSON no válido: la geometría está vacía"))
+    vertices = shapely.get_num_coordinates(shape)
+    if vertices > MAX_VERTICES:
+        raise tk.Invalid(
+            tk._("GeoJSON con {n} vértices (máximo {max}): simplifique la geometría").format(
+                n=vertices, max=MAX_VERTICES
+            )
+        )
     if not shape.is_valid:
         raise tk.Invalid(
             tk._("GeoJSON no válido: {reason}").format(
@@ -214,6 +276,53 @@ def _check_shape(value: dict[str, Any]) -> None:
                 "GeoJSON no válido: las coordenadas deben ser longitud y latitud (WGS 84)"
             )
         )
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+WEB_SCHEMES = ("http", "https")
+RESOURCE_SCHEMES = ("http", "https", "ftp")
+# url_type values whose url CKAN writes itself (a file name, a DataStore marker)
+CKAN_URL_TYPES = ("upload", "datastore")
+
+
+def _check_url(value: Any, schemes: tuple[str, ...]) -> str | None:
+    """Why the URL cannot be a link (None when it can)."""
+    text = str(value).strip()
+    if any(ord(c) < 32 or c.isspace() for c in text):
+        return tk._("La URL no puede contener espacios ni caracteres de control")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in schemes or not parts.netloc:
+        return tk._("La URL debe comenzar con {schemes} y nombrar un servidor").format(
+            schemes=" o ".join(f"{s}://" for s in schemes)
+        )
+    return None
+
+
+def territorio_web_url(value: Any, context: Context) -> Any:
+    """A web address (http or https): never ``javascript:``, ``data:`` or a bare path."""
+    if value is tk.missing or value in (None, ""):
+        return value
+    problem = _check_url(value, WEB_SCHEMES)
+    if problem:
+        raise tk.Invalid(problem)
+    return str(value).strip()
+
+
+def territorio_resource_url(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A resource's link (http, https or ftp), unless CKAN wrote it (an upload's file name)."""
+    value = data.get(key)
+    if value is tk.missing or value in (None, ""):
+        return
+    if data.get(sibling(key, "url_type")) in CKAN_URL_TYPES:
+        return
+    problem = _check_url(value, RESOURCE_SCHEMES)
+    if problem:
+        errors[key].append(problem)
+        return
+    data[key] = str(value).strip()
 
 
 # --- links -----------------------------------------------------------------------------------
