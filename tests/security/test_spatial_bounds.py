@@ -7,9 +7,9 @@ import math
 
 import pytest
 from ckan.logic import ValidationError
+from factories import TerritorialDataset, territorial_schemas
 
 from ckanext.territorio.logic.validators.values import MAX_GEOJSON_BYTES, MAX_VERTICES, _depth
-from factories import TerritorialDataset, territorial_schemas
 
 pytestmark = [
     *territorial_schemas,

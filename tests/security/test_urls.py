@@ -6,7 +6,6 @@ import pytest
 from ckan.logic import ValidationError
 from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
-
 from factories import TerritorialDataset, territorial_schemas
 
 pytestmark = [
