@@ -6,12 +6,48 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.navl.dictization_functions import StopOnError
 from ckan.logic.schema import validator_args
-from ckan.types import Context, Schema, Validator, ValidatorFactory
+from ckan.types import (
+    Context,
+    FlattenDataDict,
+    FlattenErrorDict,
+    FlattenKey,
+    Schema,
+    Validator,
+    ValidatorFactory,
+)
 
 from .. import current
 from ..quality.terms import GROUPINGS, RATINGS
 from ..vocab import normalise_comuna_code, normalise_region_code
+
+# longest text parameter an action of ours reads (ids, names, codes, an acceptance note)
+MAX_TEXT = 2000
+
+
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return tk._("El texto contiene un carácter nulo")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return tk._("El texto no es UTF-8 válido")
+    if len(value) > MAX_TEXT:
+        return tk._("El texto supera los {max} caracteres").format(max=MAX_TEXT)
+    return None
+
+
+def clean_text(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Text PostgreSQL can store: no NUL, no lone surrogates, bounded length. A bad value stops
+    the field's other validators (navl would run them on it anyway)."""
+    value = data.get(key)
+    problem = _text_problem(value) if isinstance(value, str) else None
+    if problem:
+        errors[key].append(problem)
+        raise StopOnError
 
 
 @validator_args
@@ -25,8 +61,8 @@ def territorio_framework_show(
 ) -> Schema:
     """Parameters of ``territorio_framework_show``: region, dimension, include_comunas."""
     return {
-        "region": [ignore_missing, unicode_safe, territorio_region_code],
-        "dimension": [ignore_missing, unicode_safe, territorio_dimension_slug],
+        "region": [ignore_missing, unicode_safe, clean_text, territorio_region_code],
+        "dimension": [ignore_missing, unicode_safe, clean_text, territorio_dimension_slug],
         "include_comunas": [default(True), boolean_validator],
     }
 
@@ -40,8 +76,8 @@ def territorio_validation_show(
 ) -> Schema:
     """Parameters of ``territorio_validation_show``: a resource or a dataset."""
     return {
-        "resource_id": [ignore_missing, unicode_safe],
-        "package_id": [ignore_missing, unicode_safe],
+        "resource_id": [ignore_missing, unicode_safe, clean_text],
+        "package_id": [ignore_missing, unicode_safe, clean_text],
     }
 
 
@@ -51,15 +87,15 @@ def territorio_validation_accept(
 ) -> Schema:
     """Parameters of ``territorio_validation_accept``: the resource and an optional note."""
     return {
-        "resource_id": [not_empty, unicode_safe],
-        "note": [ignore_missing, unicode_safe],
+        "resource_id": [not_empty, unicode_safe, clean_text],
+        "note": [ignore_missing, unicode_safe, clean_text],
     }
 
 
 @validator_args
 def territorio_validation_run(not_empty: Validator, unicode_safe: Validator) -> Schema:
     """Parameters of ``territorio_validation_run``: the resource."""
-    return {"resource_id": [not_empty, unicode_safe]}
+    return {"resource_id": [not_empty, unicode_safe, clean_text]}
 
 
 # --- quality audit ---
@@ -113,8 +149,9 @@ def organization_name(value: Any, context: Context) -> Any:
 
 
 def worst_count(value: Any, context: Context) -> Any:
-    """A number of worst datasets no larger than ``MAX_WORST``."""
-    if value > MAX_WORST:
+    """A number of worst datasets no larger than ``MAX_WORST`` (a non-number was refused by the
+    validator before, which navl does not stop at)."""
+    if isinstance(value, int) and value > MAX_WORST:
         raise tk.Invalid(tk._("Se pueden pedir hasta {max} conjuntos").format(max=MAX_WORST))
     return value
 
@@ -122,7 +159,7 @@ def worst_count(value: Any, context: Context) -> Any:
 @validator_args
 def territorio_quality_show(not_empty: Validator, unicode_safe: Validator) -> Schema:
     """Parameters of ``territorio_quality_show``: the dataset's id or name."""
-    return {"id": [not_empty, unicode_safe]}
+    return {"id": [not_empty, unicode_safe, clean_text]}
 
 
 @validator_args
@@ -136,12 +173,12 @@ def territorio_quality_summary(
 ) -> Schema:
     """Parameters of ``territorio_quality_summary``: grouping, filters and worst count."""
     return {
-        "group_by": [default("region"), unicode_safe, one_of(GROUPINGS)],
-        "region": [ignore_missing, unicode_safe, region_filter],
-        "comuna": [ignore_missing, unicode_safe, comuna_filter],
-        "dimension": [ignore_missing, unicode_safe, territorio_dimension_slug],
-        "organization": [ignore_missing, unicode_safe, organization_name],
-        "rating": [ignore_missing, unicode_safe, one_of(RATINGS)],
+        "group_by": [default("region"), unicode_safe, clean_text, one_of(GROUPINGS)],
+        "region": [ignore_missing, unicode_safe, clean_text, region_filter],
+        "comuna": [ignore_missing, unicode_safe, clean_text, comuna_filter],
+        "dimension": [ignore_missing, unicode_safe, clean_text, territorio_dimension_slug],
+        "organization": [ignore_missing, unicode_safe, clean_text, organization_name],
+        "rating": [ignore_missing, unicode_safe, clean_text, one_of(RATINGS)],
         "include_private": [default(False), boolean_validator],
         "worst": [default(0), natural_number_validator, worst_count],
     }
@@ -151,8 +188,8 @@ def territorio_quality_summary(
 def territorio_quality_trend(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
     """Parameters of ``territorio_quality_trend``: an organization or a region."""
     return {
-        "organization": [ignore_missing, unicode_safe, organization_name],
-        "region": [ignore_missing, unicode_safe, region_filter],
+        "organization": [ignore_missing, unicode_safe, clean_text, organization_name],
+        "region": [ignore_missing, unicode_safe, clean_text, region_filter],
     }
 
 
@@ -165,6 +202,6 @@ def territorio_auditor_update(
 ) -> Schema:
     """Parameters of ``territorio_auditor_update``: the user and the flag."""
     return {
-        "user": [not_empty, unicode_safe],
+        "user": [not_empty, unicode_safe, clean_text],
         "auditor": [not_missing, boolean_validator],
     }
