@@ -5,6 +5,8 @@ Auth functions delegate to core's (``package_show``, ``package_update``,
 """
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
@@ -12,6 +14,7 @@ from ckan.types import AuthResult, Context, DataDict
 from .. import auditors
 
 __all__ = [
+    "package_collaborator_list",
     "territorio_auditor_manage",
     "territorio_framework_show",
     "territorio_quality_dashboard",
@@ -146,3 +149,16 @@ def territorio_quality_report_card(context: Context, data_dict: DataDict) -> Aut
         "success": False,
         "msg": tk._("Solo los miembros de la organización, los administradores y los auditores."),
     }
+
+
+# --- core auth functions that fail on anonymous callers ---
+
+
+@tk.chained_auth_function
+def package_collaborator_list(
+    next_auth: Any, context: Context, data_dict: DataDict
+) -> AuthResult:
+    """Core's check, which asserts a logged-in user (a 500 for anonymous callers): refused."""
+    if not context.get("user") or model.User.get(str(context["user"])) is None:
+        return {"success": False, "msg": tk._("Debe iniciar sesión para ver los colaboradores")}
+    return next_auth(context, data_dict)

@@ -1,6 +1,7 @@
 """The territorio API actions, one module per concern."""
 from __future__ import annotations
 
+from .core_visibility import member_list, tag_autocomplete, tag_list
 from .framework import territorio_framework_show
 from .policy import (
     territorio_validation_accept,
@@ -16,6 +17,9 @@ from .quality import (
 )
 
 __all__ = [
+    "member_list",
+    "tag_autocomplete",
+    "tag_list",
     "dataset_purge",
     "territorio_auditor_update",
     "territorio_framework_show",
