@@ -6,9 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import current
-from .cli import territorio as territorio_cli
 from .dcat import settings as dcat_settings
-from .harvesters.cli import harvest as harvest_cli
 from .implementations import (
     TerritorioFacets,
     TerritorioPolicy,
@@ -18,15 +16,7 @@ from .implementations import (
 )
 from .presentation import helpers
 from .quality import service as quality_service
-from .quality.cli import auditor as auditor_cli
-from .quality.cli import quality as quality_cli
-from .quality.links_cli import links as links_cli
 from .search import backend
-
-territorio_cli.add_command(harvest_cli)  # `ckan territorio harvest ...`
-territorio_cli.add_command(links_cli)  # `ckan territorio links check ...`
-territorio_cli.add_command(quality_cli)  # `ckan territorio quality ...`
-territorio_cli.add_command(auditor_cli)  # `ckan territorio auditor ...`
 
 
 @tk.blanket.config_declarations

@@ -59,12 +59,16 @@ def run_forever(
     interval_hours: float,
     on_queue: Callable[[int], None] | None = None,
     tick_seconds: float = TICK_SECONDS,
+    also: Callable[[], None] | None = None,
 ) -> None:
-    """Look every minute until SIGTERM/SIGINT; a failed look is logged, not fatal."""
+    """Look every minute until SIGTERM/SIGINT (running ``also`` each time too); a failed look
+    is logged, not fatal."""
 
     def step() -> None:
         queued = tick(interval_hours)
         if queued is not None and on_queue is not None:
             on_queue(queued)
+        if also is not None:
+            also()
 
     periodic.run_until_stopped(step, tick_seconds, "Falló un ciclo del programador de calidad")

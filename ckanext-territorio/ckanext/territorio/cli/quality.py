@@ -5,8 +5,8 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
-from .. import auditors, config, current
-from . import batch, engine, scheduler, service, store
+from .. import auditors, config, current, reconcile
+from ..quality import batch, engine, scheduler, service, store
 
 __all__ = ["auditor", "quality"]
 
@@ -99,7 +99,16 @@ def run_scheduler(interval_hours: float | None) -> None:
     """Encola una corrida de todo el catálogo cada cierto intervalo (proceso supervisado)."""
     hours = interval_hours or float(config.quality_interval_hours())
     click.echo(f"Programador de calidad: una corrida cada {hours:g} h")
-    scheduler.run_forever(hours, lambda run_id: click.echo(f"corrida {run_id} encolada"))
+
+    def recover() -> None:
+        # datasets a crashed save left without report or score (see reconcile.py)
+        checked = reconcile.run()
+        if checked:
+            click.echo(f"{len(checked)} conjuntos sin revisar tras guardarse: revisados")
+
+    scheduler.run_forever(
+        hours, lambda run_id: click.echo(f"corrida {run_id} encolada"), also=recover
+    )
 
 
 @click.group(short_help="Auditores de la política: leen todos los reportes, no editan.")

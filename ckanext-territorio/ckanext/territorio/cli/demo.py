@@ -1,4 +1,4 @@
-"""`ckan territorio ...` commands."""
+"""`ckan territorio demo load`: the demonstration catalogue."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import current
-from . import demo as demo_data
+from .. import current
+from .. import demo as demo_data
 
-__all__ = ["territorio"]
+__all__ = ["demo"]
 
 _CHANGE_LABELS = {
     demo_data.Change.CREATED: "creados",
@@ -18,12 +18,7 @@ _CHANGE_LABELS = {
 }
 
 
-@click.group(short_help="Herramientas del portal Territorio Inteligente.")
-def territorio() -> None:
-    """Herramientas del portal Territorio Inteligente."""
-
-
-@territorio.group()
+@click.group()
 def demo() -> None:
     """Datos de demostración."""
 

@@ -71,7 +71,7 @@ def summary(datasets: int, outcomes: Counter[str]) -> str:
 @click.pass_context
 def check(ctx: click.Context, dataset: str | None, every: bool, background: bool) -> None:
     """Revisa los enlaces de los recursos y guarda el último resultado de cada uno."""
-    from . import links as link_checks
+    from ..quality import links as link_checks
 
     if (dataset is None) == (not every):
         raise click.UsageError("Indique --dataset NOMBRE o --all (uno de los dos).")

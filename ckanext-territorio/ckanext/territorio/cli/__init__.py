@@ -1,0 +1,20 @@
+"""`ckan territorio ...`: the portal's commands, one module per family (glue over the engines)."""
+from __future__ import annotations
+
+import click
+
+from ..harvesters.cli import harvest
+from .demo import demo
+from .links import links
+from .quality import auditor, quality
+
+__all__ = ["territorio"]
+
+
+@click.group(short_help="Herramientas del portal Territorio Inteligente.")
+def territorio() -> None:
+    """Herramientas del portal Territorio Inteligente."""
+
+
+for command in (demo, harvest, links, quality, auditor):
+    territorio.add_command(command)

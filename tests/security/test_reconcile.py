@@ -1,0 +1,54 @@
+"""A save whose after-commit checks never ran (the web worker died) is found and checked by the
+scheduler's reconciler: metadata report, content check queued, quality score."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ckan import model
+from ckan.tests import factories as ckan_factories
+from ckan.tests.helpers import call_action
+from factories import TerritorialDataset, territorial_schemas
+
+from ckanext.territorio import reconcile
+from ckanext.territorio.policy import store as policy_store
+from ckanext.territorio.quality import store as quality_store
+
+pytestmark = [
+    *territorial_schemas,
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues"),
+]
+
+LATER = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+
+
+def saved_without_checks() -> str:
+    """A dataset committed as a crashed request leaves it: the listeners never ran."""
+    org = ckan_factories.Organization()
+    context = {"user": ckan_factories.Sysadmin()["name"], "defer_commit": True}
+    dataset = call_action("package_create", context=context, **TerritorialDataset.stub(owner_org=org["id"]).__dict__)
+    model.Session.commit()
+    return dataset["id"]
+
+
+def test_a_dataset_the_listeners_missed_is_found_and_checked():
+    missed = saved_without_checks()
+    checked = TerritorialDataset()["id"]
+    assert policy_store.latest_dataset(missed, "metadata") is None
+    assert quality_store.get(missed) is None
+
+    assert reconcile.unchecked(LATER) == [missed]
+    assert reconcile.run(LATER) == [missed]
+
+    assert policy_store.latest_dataset(missed, "metadata") is not None
+    assert policy_store.latest_for_resources([r.id for r in model.Package.get(missed).resources])
+    assert quality_store.get(missed) is not None
+    assert checked not in reconcile.unchecked(LATER)
+    assert reconcile.unchecked(LATER) == []
+
+
+def test_a_save_still_within_its_grace_period_is_left_to_its_own_listeners():
+    missed = saved_without_checks()
+
+    assert missed not in reconcile.unchecked(dt.datetime.now(dt.timezone.utc))
