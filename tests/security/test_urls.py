@@ -69,3 +69,10 @@ def test_an_update_to_a_script_url_leaves_the_dataset_as_it_was():
         )
 
     assert call_action("package_show", id=dataset["id"])["url"] == "https://www.temuco.cl/datos"
+
+
+def test_a_resource_url_that_is_a_json_object_is_refused_not_stored():
+    with pytest.raises(ValidationError) as refused:
+        TerritorialDataset(resources=[{"url": {"href": "http://x.example"}, "format": "CSV"}])
+
+    assert any("url" in (item or {}) for item in refused.value.error_dict["resources"])
