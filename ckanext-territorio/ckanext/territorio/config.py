@@ -55,13 +55,25 @@ def search_cache_ttl() -> int:
     return tk.config["ckanext.territorio.search.cache_ttl"]
 
 
+# --- outbound requests -----------------------------------------------------------------------
+
+
+def _words(key: str) -> list[str]:
+    value = tk.config[key] or []
+    return value.split() if isinstance(value, str) else [str(v) for v in value]
+
+
+def policy_fetch_allow() -> list[str]:
+    """Non-public networks the content checks may download linked resources from."""
+    return _words("ckanext.territorio.policy.fetch_allow")
+
+
 # --- harvesters ---------------------------------------------------------------------------
 
 
 def harvest_allow_networks() -> list[str]:
     """Non-public networks harvest sources may be read from (operator allow-list)."""
-    value = tk.config["ckanext.territorio.harvest.allow_networks"] or []
-    return value.split() if isinstance(value, str) else list(value)
+    return _words("ckanext.territorio.harvest.allow_networks")
 
 
 def harvest_int(name: str) -> int:

@@ -30,7 +30,6 @@ QUEUE = "territorio"
 POLICY_FILE = "ckanext.territorio.policy.file"
 MAX_SIZE = "ckanext.territorio.policy.max_size_mb"
 TIMEOUT = "ckanext.territorio.policy.timeout"
-FETCH_ALLOW = "ckanext.territorio.policy.fetch_allow"
 # a declared Table Schema is small; anything larger is not one
 MAX_SCHEMA_BYTES = 1024 * 1024
 # context flag for the policy's own updates (making a dataset private, publishing a held one)
@@ -59,11 +58,9 @@ def timeout() -> int:
 
 
 def fetch_limits() -> fetch.FetchLimits:
-    allow = tk.config.get(FETCH_ALLOW) or []
-    if isinstance(allow, str):
-        allow = allow.split()
+    """Bounds of a content download: size and time from the policy options, the allow-list."""
     return fetch.FetchLimits(
-        max_bytes=max_bytes(), timeout=float(timeout()), allow=fetch.parse_networks(allow)
+        max_bytes=max_bytes(), timeout=float(timeout()), allow=fetch.parse_networks(config.policy_fetch_allow())
     )
 
 
