@@ -1,7 +1,7 @@
 """Local servers for the outbound client's tests: a well-behaved one and a hostile trickler.
 
 ``Site`` is a threaded HTTP server on 127.0.0.1 with a few paths (``/ok``, ``/headers``,
-``/redirect?to=...``, ``/stream?bytes=N`` without Content-Length). ``Trickler`` is a raw
+``/redirect?to=...``, ``/loop-a`` ⇄ ``/loop-b``, ``/stream?bytes=N`` without Content-Length). ``Trickler`` is a raw
 socket server that sends its answer one byte at a time, ``interval`` seconds apart, either
 the status line and headers (``phase="headers"``) or the body after prompt headers
 (``phase="body"``; with ``refuse_head`` a HEAD gets a prompt 405, so a link check has to
@@ -52,9 +52,10 @@ class Site:
         elif parts.path == "/headers":
             body = json.dumps({k.lower(): v for k, v in handler.headers.items()}).encode()
             self.send(handler, 200, body)
-        elif parts.path == "/redirect":
+        elif parts.path in ("/redirect", "/loop-a", "/loop-b"):
+            to = {"/loop-a": "/loop-b", "/loop-b": f"{self.base}/loop-a"}.get(parts.path) or query["to"][0]
             handler.send_response(302)
-            handler.send_header("Location", query["to"][0])
+            handler.send_header("Location", to)
             handler.send_header("Content-Length", "0")
             handler.end_headers()
         elif parts.path == "/stream":
