@@ -1,6 +1,7 @@
 """Fixtures for the outbound client: a well-behaved local site and trickling servers."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -9,25 +10,16 @@ from net_servers import Site, Trickler
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    running = Site().start()
-    try:
+    with Site() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
 def trickler() -> Iterator[Callable[..., Trickler]]:
-    """Start a Trickler (``phase``, ``interval``, ``refuse_head``); stopped after the test."""
-    started: list[Trickler] = []
+    """Start a Trickler (``phase``, ``interval``, ``refuse_head``, ``reply``); stopped after the test."""
+    with contextlib.ExitStack() as servers:
 
-    def start(phase: str = "body", interval: float = 1.0, refuse_head: bool = False) -> Trickler:
-        server = Trickler(phase, interval, refuse_head).start()
-        started.append(server)
-        return server
+        def start(phase: str = "body", interval: float = 1.0, refuse_head: bool = False, reply: bytes | None = None) -> Trickler:
+            return servers.enter_context(Trickler(phase, interval, refuse_head, reply))
 
-    try:
         yield start
-    finally:
-        for server in started:
-            server.stop()

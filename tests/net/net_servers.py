@@ -5,7 +5,7 @@
 socket server that sends its answer one byte at a time, ``interval`` seconds apart, either
 the status line and headers (``phase="headers"``) or the body after prompt headers
 (``phase="body"``; with ``refuse_head`` a HEAD gets a prompt 405, so a link check has to
-GET); it records whether the whole answer went out and when the client hung up.
+GET; ``phase="none"`` sends a fixed ``reply`` at once, every time); it records whether the whole answer went out and when the client hung up.
 """
 from __future__ import annotations
 
@@ -14,10 +14,30 @@ import json
 import socket
 import threading
 import time
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 
-class Site:
+class _Running:
+    """A server run in a daemon thread for the length of a ``with`` block."""
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+        self._thread.join(timeout=5)
+
+
+class Site(_Running):
     """A threaded HTTP server on 127.0.0.1; ``seen`` lists (method, path) of every request."""
 
     def __init__(self) -> None:
@@ -30,19 +50,16 @@ class Site:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-            def do_HEAD(self) -> None:
-                site.seen.append(("HEAD", self.path))
-                site.answer(self, "HEAD")
+            def reply(self) -> None:
+                site.seen.append((self.command, self.path))
+                site.answer(self, self.command)
 
-            def do_GET(self) -> None:
-                site.seen.append(("GET", self.path))
-                site.answer(self, "GET")
+            do_GET = do_HEAD = reply
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def answer(self, handler: http.server.BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
@@ -82,24 +99,25 @@ class Site:
         if body:
             handler.wfile.write(body)
 
-    def start(self) -> Site:
-        self.thread.start()
-        return self
+    def _run(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.05)
 
-    def stop(self) -> None:
+    def _close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-        self.thread.join(timeout=5)
 
 
-class Trickler:
+class Trickler(_Running):
     """Answers every request one byte per ``interval`` seconds (a hostile, slow server)."""
 
     BODY = b"x" * 200
 
-    def __init__(self, phase: str = "body", interval: float = 1.0, refuse_head: bool = False) -> None:
+    def __init__(
+        self, phase: str = "body", interval: float = 1.0, refuse_head: bool = False, reply: bytes | None = None
+    ) -> None:
         self.phase = phase
         self.refuse_head = refuse_head
+        self.reply = reply
         self.interval = interval
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
@@ -110,22 +128,18 @@ class Trickler:
         self.finished = threading.Event()  # a whole answer went out
         self.hung_up_at: float | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
 
     def answer(self) -> bytes:
+        if self.reply is not None:
+            return self.reply
         head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(self.BODY)}\r\nContent-Type: text/csv\r\n\r\n".encode()
         return head + self.BODY
 
-    def start(self) -> Trickler:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
+    def _close(self) -> None:
         self._stop.set()
         self.listener.close()
-        self._thread.join(timeout=5)
 
-    def _accept(self) -> None:
+    def _run(self) -> None:
         self.listener.settimeout(0.2)
         while not self._stop.is_set():
             try:
@@ -150,7 +164,7 @@ class Trickler:
                 conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             answer = self.answer()
-            split = 0 if self.phase == "headers" else answer.index(b"\r\n\r\n") + 4
+            split = {"headers": 0, "none": len(answer)}.get(self.phase, answer.index(b"\r\n\r\n") + 4)
             conn.sendall(answer[:split])
             conn.settimeout(self.interval)
             for index in range(split, len(answer)):

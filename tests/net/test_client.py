@@ -27,7 +27,7 @@ LOOPBACK = guard.parse_networks(["127.0.0.1"])
 
 
 def client(**overrides) -> net.Client:
-    values = {"allow": LOOPBACK, "backoff": 0.01, "retries": 2, "deadline": 5.0}
+    values = {"allow": LOOPBACK, "backoff": 0.01, "retries": 2, "response_deadline": 5.0}
     values.update(overrides)
     return net.Client(net.Limits(**values))
 
@@ -90,7 +90,7 @@ def test_a_refusal_names_the_configured_option(site: Site):
 
 
 def test_a_declared_length_over_the_cap_is_refused_before_reading(site: Site):
-    with client(max_bytes=4) as http, pytest.raises(TooLarge) as caught:
+    with client(max_response_bytes=4) as http, pytest.raises(TooLarge) as caught:
         http.get(f"{site.base}/ok")
     assert (caught.value.declared, caught.value.limit) == (8, 4)
     assert caught.value.message == "la respuesta declara 8 bytes, más que el máximo de 4 bytes"
@@ -99,7 +99,7 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(site: Site):
 def test_the_cap_holds_while_a_body_without_length_streams(site: Site):
     target = io.BytesIO()
     url = f"{site.base}/stream?bytes=3000000"
-    with client(max_bytes=200_000) as http, http.open("GET", url) as response, pytest.raises(TooLarge, match="supera"):
+    with client(max_response_bytes=200_000) as http, http.open("GET", url) as response, pytest.raises(TooLarge, match="supera"):
         response.copy_to(target)
     assert len(target.getvalue()) <= 200_000
 
@@ -112,44 +112,33 @@ def test_a_closed_port_is_unreachable():
 def test_one_deadline_spans_several_requests(trickler: Callable[..., Trickler]):
     server = trickler("headers", interval=1.0)
     started = time.monotonic()
-    with client(deadline=30.0) as http, Deadline(2.0) as shared, pytest.raises(DeadlineExceeded, match="más de 2 s"):
+    with client(response_deadline=30.0) as http, Deadline(2.0) as shared, pytest.raises(DeadlineExceeded, match="más de 2 s"):
         http.request("GET", f"{server.base}/a", deadline=shared)
     assert 2.0 - 0.05 <= time.monotonic() - started < 3.0
 
 
-def test_a_retry_after_longer_than_the_deadline_is_not_waited():
-    class TooBusy(Trickler):
-        def answer(self) -> bytes:
-            return b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"
-
-    server = TooBusy("body", 0.01).start()
-    try:
-        started = time.monotonic()
-        with client(deadline=3.0, max_retry_after=60.0) as http, pytest.raises(RetryAfterTooLong, match="más de lo que queda del plazo de 3 s"):
-            http.get(f"{server.base}/ocupado")
-        assert time.monotonic() - started < 1.0
-    finally:
-        server.stop()
+def test_a_retry_after_longer_than_the_deadline_is_not_waited(trickler: Callable[..., Trickler]):
+    busy = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"
+    server = trickler("none", reply=busy)
+    started = time.monotonic()
+    with client(response_deadline=3.0, max_retry_after=60.0) as http, pytest.raises(RetryAfterTooLong) as caught:
+        http.get(f"{server.base}/ocupado")
+    assert time.monotonic() - started < 1.0
+    assert "30 s (Retry-After), más de lo que queda del plazo de 3 s" in caught.value.message
 
 
-def test_backoff_never_sleeps_past_the_deadline():
-    class Failing(Trickler):
-        def answer(self) -> bytes:
-            return b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
-
-    server = Failing("body", 0.01).start()
-    try:
-        started = time.monotonic()
-        with client(deadline=1.5, retries=10, backoff=2.0) as http, pytest.raises(DeadlineExceeded):
-            http.get(f"{server.base}/roto")
-        assert 1.5 - 0.05 <= time.monotonic() - started < 2.5
-    finally:
-        server.stop()
+def test_backoff_never_sleeps_past_the_deadline(trickler: Callable[..., Trickler]):
+    server = trickler("none", reply=b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+    started = time.monotonic()
+    with client(response_deadline=1.5, retries=10, backoff=2.0) as http, pytest.raises(DeadlineExceeded):
+        http.get(f"{server.base}/roto")
+    assert 1.5 - 0.05 <= time.monotonic() - started < 2.5
+    assert 1 < len(server.requests) <= 4  # retried, but not beyond the deadline
 
 
 def test_a_deadline_leaves_no_socket_behind(trickler: Callable[..., Trickler]):
     server = trickler("body", interval=1.0)
-    with client(deadline=1.0) as http, pytest.raises(DeadlineExceeded):
+    with client(response_deadline=1.0) as http, pytest.raises(DeadlineExceeded):
         http.get(f"{server.base}/x")
     assert server.hung_up.wait(5)
     assert server.hung_up_at is not None

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from ..net import client as net
-from ..net import guard
 from ..net.decode import decode_json, parse_xml
 from ..net.errors import RetryAfterTooLong
 from .errors import HTTPStatusError, RunLimit
@@ -29,34 +28,16 @@ Response = net.Response
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Bounds for one harvest run against one source."""
+class Limits(net.Limits):
+    """Bounds for one harvest run against one source: the client's, and caps per run."""
 
-    connect_timeout: float = 10.0
     read_timeout: float = 60.0
     response_deadline: float = 300.0
-    max_response_bytes: int = 16 * MiB
-    max_run_bytes: int = 2048 * MiB
-    max_pages: int = 20000
     retries: int = 4
     backoff: float = 1.0
-    max_retry_after: float = 120.0
-    allow: tuple[guard.Network, ...] = ()
-
-    def request_limits(self) -> net.Limits:
-        """The shared client's limits for each request of the run."""
-        return net.Limits(
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
-            deadline=self.response_deadline,
-            max_bytes=self.max_response_bytes,
-            retries=self.retries,
-            backoff=self.backoff,
-            max_retry_after=self.max_retry_after,
-            max_redirects=3,
-            allow=self.allow,
-            allow_option=ALLOW_OPTION,
-        )
+    allow_option: str = ALLOW_OPTION
+    max_run_bytes: int = 2048 * MiB
+    max_pages: int = 20000
 
 
 @dataclass
@@ -69,7 +50,7 @@ class Usage:
     started: float = field(default_factory=time.monotonic)
 
 
-class Client:
+class Client(net.Closing):
     """GET-only client for one run; counts pages and bytes against ``limits``."""
 
     def __init__(self, limits: Limits, headers: Mapping[str, str] | None = None) -> None:
@@ -77,17 +58,11 @@ class Client:
         self.usage = Usage()
         base = {"Accept": "application/json, */*;q=0.5"}
         base.update(headers or {})
-        self._client = net.Client(limits.request_limits(), base, user_agent=USER_AGENT)
+        self._client = net.Client(limits, base, user_agent=USER_AGENT)
 
     def close(self) -> None:
         """Close the run's connections."""
         self._client.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @staticmethod
     def build_url(url: str, params: Mapping[str, Any] | None = None) -> str:

@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -46,12 +46,12 @@ SECRET_HEADERS = frozenset(
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds for every request a client makes; ``deadline`` is seconds per response, all included."""
+    """Bounds for every request a client makes; ``response_deadline`` is seconds per response, all included."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    deadline: float = 60.0
-    max_bytes: int = 16 * MiB
+    response_deadline: float = 60.0
+    max_response_bytes: int = 16 * MiB
     retries: int = 2
     backoff: float = 0.5
     max_retry_after: float = 120.0
@@ -198,7 +198,20 @@ class Opened:
         self._raw.release_conn()
 
 
-class Client:
+class Closing:
+    """``with`` support for a client: ``close()`` on the way out."""
+
+    def close(self) -> None:
+        """Release what the client holds."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Client(Closing):
     """Requests under ``limits``; one urllib3 pool manager, closed with ``close()``."""
 
     def __init__(self, limits: Limits, headers: Mapping[str, str] | None = None, user_agent: str = USER_AGENT) -> None:
@@ -214,12 +227,6 @@ class Client:
         """Close every pooled connection."""
         self._manager.clear()
 
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     @contextlib.contextmanager
     def open(
         self,
@@ -232,14 +239,14 @@ class Client:
         """The response to ``method url`` after redirects, body unread, all within the deadline.
 
         ``deadline`` shares one limit across several requests (a link check's HEAD and GET);
-        by default each call gets ``limits.deadline`` seconds. Raises a RemoteError subclass.
+        by default each call gets ``limits.response_deadline`` seconds. Raises a RemoteError subclass.
         """
         with contextlib.ExitStack() as stack:
-            limit = deadline or Deadline(self.limits.deadline)
+            limit = deadline or Deadline(self.limits.response_deadline)
             if active() is not limit:
                 stack.enter_context(limit)
             raw, final, history = self._follow(method, url, headers, limit)
-            opened = Opened(raw, final, history, limit, self.limits.max_bytes)
+            opened = Opened(raw, final, history, limit, self.limits.max_response_bytes)
             try:
                 yield opened
             finally:

@@ -39,8 +39,8 @@ class FetchLimits:
         return net.Limits(
             connect_timeout=min(10.0, self.timeout),
             read_timeout=min(30.0, self.timeout),
-            deadline=self.timeout,
-            max_bytes=self.max_bytes,
+            response_deadline=self.timeout,
+            max_response_bytes=self.max_bytes,
             retries=2,
             backoff=0.5,
             max_retry_after=min(30.0, self.timeout),

@@ -150,8 +150,8 @@ def check_url(
     limits = net.Limits(
         connect_timeout=timeout,
         read_timeout=timeout,
-        deadline=timeout,
-        max_bytes=PEEK_BYTES,
+        response_deadline=timeout,
+        max_response_bytes=PEEK_BYTES,
         retries=0,
         max_redirects=max_redirects,
         allow=tuple(allow),
