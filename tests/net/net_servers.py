@@ -5,7 +5,8 @@
 socket server that sends its answer one byte at a time, ``interval`` seconds apart, either
 the status line and headers (``phase="headers"``) or the body after prompt headers
 (``phase="body"``; with ``refuse_head`` a HEAD gets a prompt 405, so a link check has to
-GET; ``phase="none"`` sends a fixed ``reply`` at once, every time); it records whether the whole answer went out and when the client hung up.
+GET; ``phase="none"`` sends a fixed ``reply`` at once, every time; ``phase="raw"`` trickles
+``reply`` without waiting for a request, as a TLS server stuck in its handshake); it records whether the whole answer went out and when the client hung up.
 """
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ class Trickler(_Running):
 
     def _serve(self, conn: socket.socket) -> None:
         with conn:
-            request = b""
+            request = b"" if self.phase != "raw" else b"TLS\r\n\r\n"  # raw: no HTTP request to wait for
             while b"\r\n\r\n" not in request:
                 data = conn.recv(4096)
                 if not data:
@@ -164,7 +165,12 @@ class Trickler(_Running):
                 conn.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             answer = self.answer()
-            split = {"headers": 0, "none": len(answer)}.get(self.phase, answer.index(b"\r\n\r\n") + 4)
+            if self.phase in ("headers", "raw"):
+                split = 0
+            elif self.phase == "none":
+                split = len(answer)
+            else:  # body: prompt headers
+                split = answer.index(b"\r\n\r\n") + 4
             conn.sendall(answer[:split])
             conn.settimeout(self.interval)
             for index in range(split, len(answer)):

@@ -142,3 +142,14 @@ def test_a_deadline_leaves_no_socket_behind(trickler: Callable[..., Trickler]):
         http.get(f"{server.base}/x")
     assert server.hung_up.wait(5)
     assert server.hung_up_at is not None
+
+
+def test_a_tls_handshake_that_trickles_is_cut_at_the_deadline(trickler: Callable[..., Trickler]):
+    # a TLS record header announcing a 16 KB handshake, then one byte a second
+    server = trickler("raw", interval=1.0, reply=b"\x16\x03\x03\x40\x00" + b"\x02" * 100)
+    started = time.monotonic()
+    slow = client(response_deadline=2.0, connect_timeout=10.0, read_timeout=10.0, retries=0)
+    with slow as http, pytest.raises(DeadlineExceeded, match="más de 2 s"):
+        http.get(f"https://127.0.0.1:{server.port}/")
+    assert 2.0 - 0.05 <= time.monotonic() - started < 3.0
+    assert server.hung_up.wait(5)
