@@ -59,6 +59,7 @@ def search_cache_ttl() -> int:
 
 
 def _words(key: str) -> list[str]:
+    """A list option, written as words in the ini file or given as a list."""
     value = tk.config[key] or []
     return value.split() if isinstance(value, str) else [str(v) for v in value]
 
@@ -117,15 +118,17 @@ def quality_sensor_days() -> int:
 
 
 def quality_link_timeout() -> int:
-    """Seconds a broken-link check waits to connect and for each response."""
+    """Seconds a broken-link check of one URL may take in all (connection, redirects, HEAD and GET)."""
     return int(tk.config["ckanext.territorio.quality.link_timeout"])
 
 
 def quality_link_max_redirects() -> int:
+    """Redirects a link check follows before recording ``too_many_redirects``."""
     return int(tk.config["ckanext.territorio.quality.link_max_redirects"])
 
 
 def quality_link_concurrency() -> int:
+    """Links of one dataset checked at the same time (at least 1)."""
     return max(1, int(tk.config["ckanext.territorio.quality.link_concurrency"]))
 
 

@@ -94,16 +94,19 @@ class _Retry(Retry):
     deadline: Deadline | None = None
 
     def new(self, **kw: Any) -> _Retry:
+        """urllib3 copies a Retry at every attempt; the copy keeps the ceiling and the deadline."""
         fresh = super().new(**kw)
         fresh.ceiling, fresh.deadline = self.ceiling, self.deadline
         return fresh
 
     def increment(self, *args: Any, **kwargs: Any) -> _Retry:
+        """No retry once the deadline has passed: the deadline is the answer."""
         if self.deadline is not None and self.deadline.passed():
             raise _deadline_error(self.deadline, None)
         return super().increment(*args, **kwargs)  # type: ignore[return-value]
 
     def sleep_for_retry(self, response: Any) -> bool:
+        """Wait out ``Retry-After`` unless it exceeds the ceiling or what is left of the deadline."""
         retry_after = self.get_retry_after(response)
         if not retry_after:
             return False

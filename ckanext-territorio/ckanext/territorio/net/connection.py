@@ -58,6 +58,7 @@ class _Guarded:
         return _connect(self, self.allow, self.option)  # type: ignore[arg-type]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
+        """urllib3's request, the reused socket handed to the active deadline first."""
         current = deadline.active()
         if current is not None and self.sock is not None:  # a kept-alive connection, reused
             current.watch(self.sock)

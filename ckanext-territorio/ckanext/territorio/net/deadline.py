@@ -103,6 +103,7 @@ class _Watchdog:
         threading.Thread(target=self._run, name="territorio-net-deadline", daemon=True).start()
 
     def add(self, deadline: Deadline) -> None:
+        """Expire ``deadline`` at its time."""
         with self._wake:
             heapq.heappush(self._heap, (deadline.at, next(self._order), deadline))
             self._wake.notify()
