@@ -113,7 +113,7 @@ def test_one_deadline_spans_several_requests(trickler: Callable[..., Trickler]):
     server = trickler("headers", interval=1.0)
     started = time.monotonic()
     with client(response_deadline=30.0) as http, Deadline(2.0) as shared, pytest.raises(DeadlineExceeded, match="más de 2 s"):
-        http.request("GET", f"{server.base}/a", deadline=shared)
+        http.get(f"{server.base}/a", deadline=shared)
     assert 2.0 - 0.05 <= time.monotonic() - started < 3.0
 
 

@@ -255,23 +255,11 @@ class Client(Closing):
             finally:
                 opened._finish()
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str] | None = None,
-        *,
-        deadline: Deadline | None = None,
-        max_bytes: int | None = None,
-    ) -> Response:
-        """``method url`` with its whole body read (bounded); see ``open``."""
-        with self.open(method, url, headers, deadline=deadline) as opened:
-            body = opened.read(max_bytes)
+    def get(self, url: str, headers: Mapping[str, str] | None = None, *, deadline: Deadline | None = None) -> Response:
+        """GET ``url`` with its whole body read (bounded by ``limits``); see ``open``."""
+        with self.open("GET", url, headers, deadline=deadline) as opened:
+            body = opened.read()
             return Response(opened.url, opened.status, opened.headers, body, opened.retries, opened.history)
-
-    def get(self, url: str, headers: Mapping[str, str] | None = None, *, max_bytes: int | None = None) -> Response:
-        """GET ``url`` whole; see ``open``."""
-        return self.request("GET", url, headers, max_bytes=max_bytes)
 
     def _check_url(self, url: str) -> None:
         parts = urlsplit(url)
