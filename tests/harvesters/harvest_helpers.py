@@ -14,7 +14,7 @@ PLUGINS = (
 harvest_marks = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
     pytest.mark.ckan_config("ckanext.territorio.harvest.allow_networks", "127.0.0.1"),
-    pytest.mark.ckan_config("ckanext.territorio.harvest.backoff_ms", "10"),
+    pytest.mark.ckan_config("ckanext.territorio.harvest.backoff_ms", 10),
     pytest.mark.ckan_config("ckan.datastore.sqlsearch.enabled", "true"),
     pytest.mark.usefixtures("with_plugins", "clean_db"),
 ]

@@ -6,7 +6,6 @@ import time
 import pytest
 from harvest_fakes import FakeServer, Reply
 
-from ckanext.territorio.harvesters import guard
 from ckanext.territorio.harvesters.errors import (
     AddressRefused,
     BadPayload,
@@ -15,6 +14,7 @@ from ckanext.territorio.harvesters.errors import (
     TooLarge,
 )
 from ckanext.territorio.harvesters.http import Client, Limits, RetryAfterTooLong, parse_xml
+from ckanext.territorio.net import guard
 
 LOOPBACK = guard.parse_networks(["127.0.0.1"])
 

@@ -169,7 +169,8 @@ def test_a_link_to_a_private_address_is_not_followed(http_server, run_jobs, ckan
 
     fetch = next(r for r in report(dataset["resources"][0]["id"])["rules"] if r["rule"] == "content.fetch")
     assert fetch["findings"][0]["message"]["es"] == (
-        "No se pudo leer el archivo: la dirección 127.0.0.1 de '127.0.0.1' no es pública"
+        "No se pudo leer el archivo: la dirección 127.0.0.1 de '127.0.0.1' no es pública (de bucle local); "
+        "un operador puede autorizarla en ckanext.territorio.policy.fetch_allow"
     )
     # content.fetch is a warning in the shipped policy: an unreadable link does not unpublish
     assert call_action("package_show", id=dataset["id"])["private"] is False

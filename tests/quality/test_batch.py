@@ -17,9 +17,9 @@ from ckanext.territorio.quality import batch, scheduler
 pytestmark = [
     *territorial_schemas,
     pytest.mark.ckan_config("ckan.locale_default", "es"),
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     # what the batch finds, not what the saves stored
-    pytest.mark.ckan_config("ckanext.territorio.quality.score_on_save", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.score_on_save", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

@@ -17,7 +17,7 @@ from ckanext.territorio.model.quality import QualityScore
 
 pytestmark = [
     *territorial_schemas,
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

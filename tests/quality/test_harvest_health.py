@@ -76,7 +76,7 @@ def health(org: dict[str, Any], **kwargs: Any) -> dict[str, harvest_health.Sourc
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
-@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false")
+@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False)
 class TestHarvestHealth:
     def test_a_source_whose_jobs_all_worked_is_healthy(self, org):
         src = source(org, "temuco", "Portal de Temuco")
@@ -162,11 +162,11 @@ class TestHarvestHealth:
         assert harvest_health.for_organization("no-existe") == []
 
     @pytest.mark.ckan_config("ckan.harvest.timeout", "120")
-    @pytest.mark.ckan_config("ckanext.territorio.quality.harvest_stuck_hours", "0")
+    @pytest.mark.ckan_config("ckanext.territorio.quality.harvest_stuck_hours", 0)
     def test_stuck_threshold_defaults_to_the_harvest_timeout(self):
         assert config.quality_harvest_stuck_hours() == 2.0
 
-    @pytest.mark.ckan_config("ckanext.territorio.quality.harvest_stuck_hours", "6")
+    @pytest.mark.ckan_config("ckanext.territorio.quality.harvest_stuck_hours", 6)
     def test_stuck_threshold_option_wins(self):
         assert config.quality_harvest_stuck_hours() == 6.0
 

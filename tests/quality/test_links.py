@@ -211,8 +211,8 @@ def rows(package_id: str) -> dict[str, LinkCheck]:
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
 @pytest.mark.ckan_config("ckanext.territorio.harvest.allow_networks", "127.0.0.1")
-@pytest.mark.ckan_config("ckanext.territorio.quality.link_timeout", "2")
-@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false")
+@pytest.mark.ckan_config("ckanext.territorio.quality.link_timeout", 2)
+@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False)
 class TestStoredChecks:
     pytestmark = territorial_schemas
 
@@ -285,7 +285,7 @@ class TestStoredChecks:
         links.check_package(dataset["id"])
         assert rescored == [dataset["id"]]
 
-    @pytest.mark.ckan_config("ckanext.territorio.quality.score_on_save", "false")
+    @pytest.mark.ckan_config("ckanext.territorio.quality.score_on_save", False)
     def test_the_job_leaves_a_fresh_score(self, server: LinkServer):
         from ckanext.territorio.model.quality import QualityScore
 
@@ -315,7 +315,7 @@ class TestStoredChecks:
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "with_test_worker", "clean_queues")
 @pytest.mark.ckan_config("ckanext.territorio.harvest.allow_networks", "127.0.0.1")
-@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false")
+@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False)
 class TestBackgroundJob:
     pytestmark = territorial_schemas
 
@@ -337,7 +337,7 @@ class TestBackgroundJob:
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
 @pytest.mark.ckan_config("ckanext.territorio.harvest.allow_networks", "127.0.0.1")
-@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false")
+@pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False)
 class TestCommand:
     pytestmark = territorial_schemas
 

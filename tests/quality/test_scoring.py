@@ -21,7 +21,7 @@ from ckanext.territorio.quality.profile import QualityFileError
 pytestmark = [
     *territorial_schemas,
     pytest.mark.ckan_config("ckan.locale_default", "es"),
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

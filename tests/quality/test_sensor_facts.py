@@ -60,7 +60,7 @@ def sensor_dataset() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
-@pytest.mark.ckan_config("ckanext.territorio.quality.sensor_days", "0")
+@pytest.mark.ckan_config("ckanext.territorio.quality.sensor_days", 0)
 class TestSensorFacts:
     pytestmark = territorial_schemas
 

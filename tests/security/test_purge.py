@@ -17,7 +17,7 @@ from ckanext.territorio.policy import store as policy_store
 
 pytestmark = [
     *territorial_schemas,
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

@@ -13,7 +13,7 @@ from ckanext.territorio.logic.validators.values import MAX_GEOJSON_BYTES, MAX_VE
 
 pytestmark = [
     *territorial_schemas,
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

@@ -10,7 +10,7 @@ from factories import TerritorialDataset, territorial_schemas
 
 pytestmark = [
     *territorial_schemas,
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues"),
 ]
 

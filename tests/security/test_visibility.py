@@ -11,7 +11,7 @@ from ckanext.territorio.quality import store as quality_store
 
 pytestmark = [
     *territorial_schemas,
-    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", "false"),
+    pytest.mark.ckan_config("ckanext.territorio.quality.check_links", False),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues"),
 ]
 

@@ -56,7 +56,13 @@ def search_cache_ttl() -> int:
     return tk.config["ckanext.territorio.search.cache_ttl"]
 
 
-# --- data-use policy ---------------------------------------------------------------------
+# --- outbound requests and the data-use policy ---------------------------------------------
+
+
+def _words(key: str) -> list[str]:
+    """A list option, written as words in the ini file or given as a list."""
+    value = tk.config[key] or []
+    return value.split() if isinstance(value, str) else [str(v) for v in value]
 
 
 def policy_file() -> Path:
@@ -76,8 +82,8 @@ def policy_timeout() -> int:
 
 
 def policy_fetch_allow() -> list[str]:
-    """Non-public networks the content checks may download from (operator allow-list)."""
-    return list(tk.config["ckanext.territorio.policy.fetch_allow"] or [])
+    """Non-public networks the content checks may download linked resources from."""
+    return _words("ckanext.territorio.policy.fetch_allow")
 
 
 # --- harvesters ---------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def policy_fetch_allow() -> list[str]:
 
 def harvest_allow_networks() -> list[str]:
     """Non-public networks harvest sources may be read from (operator allow-list)."""
-    return list(tk.config["ckanext.territorio.harvest.allow_networks"] or [])
+    return _words("ckanext.territorio.harvest.allow_networks")
 
 
 def harvest_int(name: str) -> int:
@@ -131,17 +137,17 @@ def quality_sensor_days() -> int:
 
 
 def quality_link_timeout() -> int:
-    """Seconds a broken-link check waits to connect and for each response."""
+    """Seconds a broken-link check of one URL may take in all (connection, redirects, HEAD and GET)."""
     return tk.config["ckanext.territorio.quality.link_timeout"]
 
 
 def quality_link_max_redirects() -> int:
-    """Redirects a broken-link check follows."""
+    """Redirects a link check follows before recording ``too_many_redirects``."""
     return tk.config["ckanext.territorio.quality.link_max_redirects"]
 
 
 def quality_link_concurrency() -> int:
-    """URLs one link-check job checks at the same time."""
+    """Links of one dataset checked at the same time (at least 1)."""
     return max(1, tk.config["ckanext.territorio.quality.link_concurrency"])
 
 

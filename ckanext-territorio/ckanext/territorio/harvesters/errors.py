@@ -1,42 +1,31 @@
-"""What can go wrong with a remote source; every message is Spanish and shown on the harvest pages."""
+"""What can go wrong with a remote source: the client's errors (``net.errors``) and the run caps.
+
+Every message is Spanish and shown on the harvest pages. ``SourceError`` is the client's
+``RemoteError`` under the name the harvesters use.
+"""
 from __future__ import annotations
 
+from ..net.errors import (
+    AddressRefused,
+    BadPayload,
+    HTTPStatusError,
+    RetryAfterTooLong,
+    TooLarge,
+    Unreachable,
+)
+from ..net.errors import RemoteError as SourceError
 
-class SourceError(Exception):
-    """The source could not be read as expected; ``message`` says why (Spanish)."""
-
-    def __init__(self, message: str, url: str | None = None) -> None:
-        self.message = message
-        self.url = url
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.url})" if self.url else self.message
-
-
-class AddressRefused(SourceError):
-    """The URL points at a private, loopback or link-local address that is not allow-listed."""
-
-
-class Unreachable(SourceError):
-    """Connection refused, reset, timed out, or the name does not resolve."""
-
-
-class HTTPStatusError(SourceError):
-    """The source answered with an error status after every retry."""
-
-    def __init__(self, message: str, url: str | None = None, status: int = 0) -> None:
-        super().__init__(message, url)
-        self.status = status
-
-
-class TooLarge(SourceError):
-    """A single response is larger than the byte cap."""
+__all__ = [
+    "AddressRefused",
+    "BadPayload",
+    "HTTPStatusError",
+    "RetryAfterTooLong",
+    "RunLimit",
+    "SourceError",
+    "TooLarge",
+    "Unreachable",
+]
 
 
 class RunLimit(SourceError):
     """This run reached its cap of pages or bytes; the rest waits for the next run."""
-
-
-class BadPayload(SourceError):
-    """The response is not in the expected format; the message names the position."""

@@ -56,7 +56,7 @@ def harvest_mapping() -> HarvestMapping:
 
 def limits(settings: dict[str, Any]) -> Limits:
     """Run bounds from the portal's options, overridden by the source's config."""
-    from . import guard
+    from ..net import guard
 
     read_timeout = float(settings.get("timeout") or territorio_config.harvest_int("timeout"))
     return Limits(

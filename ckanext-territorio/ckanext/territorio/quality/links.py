@@ -1,10 +1,11 @@
 """Broken-link checks of resource URLs: a background job per dataset, the latest result per resource.
 
-Resource servers are hostile: every request has a timeout, only public addresses are dialled
-unless the operator allow-lists them (the harvesters' guard and option,
-``ckanext.territorio.harvest.allow_networks``, checked on every connection, redirects
-included), redirects are followed by hand with loop detection and a cap, and a body is
-never read beyond a few KB. HEAD first; GET only when the server refuses HEAD.
+Resource servers are hostile: requests go through the shared client (``net``): the whole
+check has one time limit enforced while bytes trickle in, only public addresses are dialled
+unless the operator allow-lists them (option ``ckanext.territorio.harvest.allow_networks``,
+checked on every connection, redirects included), redirects are followed hop by hop with
+loop detection and a cap, and a body is never read beyond a few KB. HEAD first; GET only
+when the server refuses HEAD.
 
 Uploaded files are not fetched over HTTP: they are served by this portal from its own
 storage, so the check looks for the file there (a missing file is what a download would
@@ -23,17 +24,24 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
-import urllib3
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert
-from urllib3.util import Timeout
 
-from ..harvesters import guard
-from ..harvesters.errors import AddressRefused
 from ..model.quality import LinkCheck
+from ..net import client as net
+from ..net import guard
+from ..net.deadline import Deadline
+from ..net.errors import (
+    AddressRefused,
+    InvalidURL,
+    RedirectLoop,
+    RemoteError,
+    TimedOut,
+    TooManyRedirects,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HEAD_REFUSED = frozenset({405, 501, 403})
 PEEK_BYTES = 4096
 USER_AGENT = "ckanext-territorio-linkcheck/1 (+portal Territorio Inteligente)"
+ALLOW_OPTION = "ckanext.territorio.harvest.allow_networks"
 SKIPPED_URL_TYPES = frozenset({"datastore"})
 STATUS_HINTS = {
     401: "requiere autenticación",
@@ -118,10 +127,11 @@ def check_url(
     max_redirects: int,
     allow: Sequence[guard.Network] = (),
 ) -> LinkResult:
-    """Check one URL: HEAD (GET when HEAD is refused), redirects followed by hand.
+    """Check one URL: HEAD (GET when HEAD is refused), redirects followed hop by hop.
 
-    ``timeout`` bounds the connection and each wait for data, in seconds; ``max_redirects``
-    the redirects followed; ``allow`` the non-public networks that may be dialled.
+    ``timeout`` bounds the whole check in seconds (connection, every hop, the wait for each
+    answer); a URL that takes longer is a ``timeout``, never ``ok``. ``max_redirects`` caps
+    the redirects followed; ``allow`` lists the non-public networks that may be dialled.
     """
     started = time.monotonic()
 
@@ -137,90 +147,51 @@ def check_url(
         )
 
     text = (url or "").strip()
-    manager = urllib3.PoolManager(num_pools=4, maxsize=1, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    manager.pool_classes_by_scheme = guard.pool_classes(allow)  # type: ignore[assignment]
-    current = text
-    seen = {current}
-    status: int | None = None
-    try:
-        for _hop in range(max_redirects + 1):
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                return result(
-                    "invalid_url", status, _moved(current, text),
-                    f"no es una dirección http(s) válida: '{_shown(current)[:200]}'",
-                )
-            status, location = _request(manager, current, timeout)
-            if status in REDIRECTS:
-                if not location:
-                    return result("http_error", status, current, f"redirección {status} sin destino (Location)")
-                target = urljoin(current, location.strip())
-                if target in seen:
-                    return result(
-                        "redirect_loop", status, target, f"las redirecciones vuelven a {_shown(target)[:200]}"
-                    )
-                seen.add(target)
-                current = target
-                continue
-            if 200 <= status < 400:
-                return result("ok", status, current)
-            return result("http_error", status, current, _status_message(status))
-        return result("too_many_redirects", status, current, f"más de {max_redirects} redirecciones seguidas")
-    except AddressRefused as exc:
-        return result("private_address", None, _moved(current, text), exc.message)
-    except (urllib3.exceptions.LocationParseError, urllib3.exceptions.LocationValueError, ValueError) as exc:
-        return result("invalid_url", None, _moved(current, text), f"dirección inválida ({exc})")
-    except urllib3.exceptions.NewConnectionError as exc:  # a ConnectTimeoutError subclass in urllib3 2
-        return result("connection_error", None, _moved(current, text), f"no se pudo conectar ({_reason(exc)})")
-    except (urllib3.exceptions.TimeoutError, TimeoutError):
-        return result("timeout", None, _moved(current, text), f"el servidor no respondió en {timeout:g} s")
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        return result("connection_error", None, _moved(current, text), f"no se pudo conectar ({_reason(exc)})")
-    finally:
-        manager.clear()
-
-
-def _moved(current: str, original: str) -> str | None:
-    """The URL a failed check ended on, when redirects took it elsewhere."""
-    return current if current != original else None
-
-
-def _request(manager: urllib3.PoolManager, url: str, timeout: float) -> tuple[int, str | None]:
-    """HEAD ``url`` (GET, reading a few KB, when HEAD is refused); the status and Location."""
-    status, location = _one(manager, "HEAD", url, timeout)
-    if status in HEAD_REFUSED:
-        status, location = _one(manager, "GET", url, timeout)
-    return status, location
-
-
-def _one(manager: urllib3.PoolManager, method: str, url: str, timeout: float) -> tuple[int, str | None]:
-    response = manager.request(
-        method,
-        url,
-        redirect=False,
-        retries=False,
-        timeout=Timeout(connect=timeout, read=timeout),
-        preload_content=False,
+    limits = net.Limits(
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        response_deadline=timeout,
+        max_response_bytes=PEEK_BYTES,
+        retries=0,
+        max_redirects=max_redirects,
+        allow=tuple(allow),
+        allow_option=ALLOW_OPTION,
     )
     try:
+        with net.Client(limits, user_agent=USER_AGENT) as client, Deadline(timeout) as limit:
+            status, final = _probe(client, "HEAD", text, limit)
+            if status in HEAD_REFUSED:
+                status, final = _probe(client, "GET", final, limit)
+    except InvalidURL as exc:
+        return result("invalid_url", None, _moved(exc.url, text), exc.message)
+    except AddressRefused as exc:
+        return result("private_address", None, _moved(exc.url, text), exc.message)
+    except RedirectLoop as exc:
+        return result("redirect_loop", exc.status, exc.url, exc.message)
+    except TooManyRedirects as exc:
+        return result("too_many_redirects", exc.status, exc.url, exc.message)
+    except TimedOut as exc:
+        return result("timeout", None, _moved(exc.url, text), f"el servidor no respondió en {timeout:g} s")
+    except RemoteError as exc:
+        return result("connection_error", None, _moved(exc.url, text), exc.message)
+    if status in REDIRECTS:
+        return result("http_error", status, final, f"redirección {status} sin destino (Location)")
+    if 200 <= status < 400:
+        return result("ok", status, final)
+    return result("http_error", status, final, _status_message(status))
+
+
+def _moved(current: str | None, original: str) -> str | None:
+    """The URL a failed check ended on, when redirects took it elsewhere."""
+    return current if current and current != original else None
+
+
+def _probe(client: net.Client, method: str, url: str, limit: Deadline) -> tuple[int, str]:
+    """``method url`` after redirects: the status and the final URL (a GET reads a few KB only)."""
+    with client.open(method, url, deadline=limit) as response:
         if method == "GET":
-            response.read(PEEK_BYTES)  # the server is answering; the rest of the body is not wanted
-        return response.status, response.headers.get("Location")
-    finally:
-        # close rather than return the connection: an unread body must not go back to the pool
-        response.close()
-
-
-def _reason(exc: BaseException | None) -> str:
-    text = str(exc) if exc is not None else "sin detalle"
-    lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or "resolve" in lowered:
-        return "el nombre no existe"
-    if "refused" in lowered:
-        return "conexión rechazada"
-    if "certificate" in lowered or "ssl" in lowered:
-        return "certificado TLS inválido"
-    return text[:200]
+            response.peek(PEEK_BYTES)  # the server is answering; the rest of the body is not wanted
+        return response.status, response.url
 
 
 # --- a dataset's resources ----------------------------------------------------------------------
