@@ -89,6 +89,11 @@ class Document(Generic[T]):
         """A DataFileError at the line of ``steps``."""
         return DataFileError(self.path, self.line(*steps), message)
 
+    def check(self, ok: object, message: str, *steps: Step) -> None:
+        """Raise DataFileError(message) at the line of ``steps`` unless ``ok``."""
+        if not ok:
+            raise self.error(message, *steps)
+
     def unique(self, seen: dict[str, int], key: str, message: str, *steps: Step) -> None:
         """Refuse a key already in ``seen`` (at the line of ``steps``), naming the first line."""
         if key in seen:
@@ -171,7 +176,9 @@ _TYPES = {
 _BOUNDS = {">=": "mayor o igual que", "<=": "menor o igual que", ">": "mayor que", "<": "menor que"}
 
 
-def _explain(data: Any, tp: Any, exc: msgspec.ValidationError) -> tuple[list[Step], str]:
+def _explain(
+    data: Any, tp: Any, exc: msgspec.ValidationError, field: str = "valor"
+) -> tuple[list[Step], str]:
     """Where in ``data`` msgspec's error lies (steps) and what it means, in Spanish."""
     match = _AT.match(str(exc))
     assert match is not None
@@ -189,7 +196,7 @@ def _explain(data: Any, tp: Any, exc: msgspec.ValidationError) -> tuple[list[Ste
             try:
                 msgspec.convert(value, value_tp, strict=False)
             except msgspec.ValidationError as inner:
-                where, message = _explain(value, value_tp, inner)
+                where, message = _explain(value, value_tp, inner, str(key))
                 return [*steps[:cut], key, *where], message
         return steps[:cut], raw
     if match["key"]:
@@ -206,7 +213,7 @@ def _explain(data: Any, tp: Any, exc: msgspec.ValidationError) -> tuple[list[Ste
         name = raw.split("`")[1]
         allowed = ", ".join(sorted(f.encode_name for f in _struct_fields(value_tp)))
         return [*steps, name], f"clave desconocida '{name}' (se admiten: {allowed})"
-    field = str(steps[-1]) if steps and isinstance(steps[-1], str) else "valor"
+    field = str(steps[-1]) if steps and isinstance(steps[-1], str) else field
     return steps, _spanish(raw, value, value_tp, field)
 
 
@@ -223,10 +230,15 @@ def _spanish(raw: str, value: Any, tp: Any, field: str = "valor") -> str:
         limit = float(m[3])
         bound = "no negativo" if (m[2], limit) == (">=", 0) else f"{_BOUNDS[m[2]]} {limit:g}"
         return f"se esperaba un número {bound}, no {shown}"
-    if m := re.match(r"Expected `(str|array|object)` of length (>=|<=) (\d+)", raw):
+    if m := re.match(r"Expected `(str|array|object)` of length (>=|<=)? ?(\d+)(?:, got \d+)?$", raw):
+        size = {">=": "al menos ", "<=": "a lo más ", None: ""}[m[2]] + m[3]
         if (m[2], m[3]) == (">=", "1"):
-            return "el texto está vacío" if m[1] == "str" else f"{field}: la lista está vacía"
-        return f"{field} inválido {shown} ({_BOUNDS[m[2]]} {m[3]} elementos)"
+            return {"str": "el texto está vacío", "array": f"{field}: la lista está vacía"}.get(
+                m[1], f"{field}: el mapeo está vacío"
+            )
+        if m[1] == "str":
+            return f"{field} inválido {shown} ({hint or f'{size} caracteres'})"
+        return f"{field}: se esperaba {_TYPES[m[1]]} de {size} elementos" + (f" ({hint})" if hint else "")
     if raw.startswith("Expected `str` matching regex"):
         return f"{field} inválido {shown}" + (f" ({hint})" if hint else "")
     if raw.startswith("Invalid enum value"):

@@ -137,8 +137,8 @@ def load_framework(schemas_dir: str | Path | None = None) -> Framework:
     regions = _regions(regs)
     comunas = _comunas(coms, regions)
     _check_regions_against_comunas(regs, comunas)
-    _check_assignments(assigned, dimensions, regions)
-    _check_initiatives(planned, dimensions, regions, comunas)
+    _check_assignments(assigned, (dimensions, regions))
+    _check_initiatives(planned, (dimensions, regions), comunas)
     return Framework(
         dimensions=tuple(dimensions.values()),
         national=regs.value.nacional,
@@ -151,9 +151,9 @@ def load_framework(schemas_dir: str | Path | None = None) -> Framework:
     )
 
 
-def _check_total(doc: Document[Any], expected: int, actual: int, what: str, *at: str) -> None:
-    if expected != actual:
-        raise doc.error(f"se esperaban {expected} {what} y el archivo define {actual}", *at)
+def _total(doc: Document[Any], expected: int, actual: int, what: str, *at: str) -> None:
+    message = f"se esperaban {expected} {what} y el archivo define {actual}"
+    doc.check(expected == actual, message, *at)
 
 
 def _dimensions(doc: Document[_Dimensions]) -> dict[str, Dimension]:
@@ -162,46 +162,35 @@ def _dimensions(doc: Document[_Dimensions]) -> dict[str, Dimension]:
     for i, dim in enumerate(doc.value.dimensiones):
         doc.unique(seen, dim.slug, f"slug duplicado '{dim.slug}'", "dimensiones", i, "slug")
         for j, sub in enumerate(dim.subdimensiones):
-            doc.unique(seen, sub.slug, f"slug duplicado '{sub.slug}'", "dimensiones", i, "subdimensiones", j, "slug")
+            at = ("dimensiones", i, "subdimensiones", j, "slug")
+            doc.unique(seen, sub.slug, f"slug duplicado '{sub.slug}'", *at)
+        subs = tuple(Subdimension(s.slug, s.etiqueta, dim.slug) for s in dim.subdimensiones)
         dimensions[dim.slug] = Dimension(
-            slug=dim.slug,
-            label=dim.etiqueta,
-            description=dim.descripcion,
-            subdimensions=tuple(Subdimension(s.slug, s.etiqueta, dim.slug) for s in dim.subdimensiones),
-            cross_cutting=dim.transversal,
+            dim.slug, dim.etiqueta, dim.descripcion, subs, cross_cutting=dim.transversal
         )
     return dimensions
 
 
 def _regions(doc: Document[_Regions]) -> dict[str, Region]:
     regions: dict[str, Region] = {}
-    region_lines: dict[str, int] = {}
-    province_lines: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    provinces: dict[str, int] = {}
     for i, reg in enumerate(doc.value.regiones):
-        doc.unique(region_lines, reg.iso, f"código de región duplicado '{reg.iso}'", "regiones", i, "iso")
-        doc.unique(region_lines, reg.cut, f"código de región duplicado '{reg.cut}'", "regiones", i, "cut")
+        for key in ("iso", "cut"):
+            code = getattr(reg, key)
+            doc.unique(codes, code, f"código de región duplicado '{code}'", "regiones", i, key)
         for j, prov in enumerate(reg.provincias):
             at = ("regiones", i, "provincias", j, "cut")
-            doc.unique(province_lines, prov.cut, f"código de provincia duplicado '{prov.cut}'", *at)
-            if prov.cut[:2] != reg.cut:
-                raise doc.error(
-                    f"el código de provincia {prov.cut} no empieza por el de su región ({reg.cut})",
-                    *at,
-                )
+            doc.unique(provinces, prov.cut, f"código de provincia duplicado '{prov.cut}'", *at)
+            message = f"el código de provincia {prov.cut} no empieza por el de su región ({reg.cut})"
+            doc.check(prov.cut[:2] == reg.cut, message, *at)
+        own = tuple(Province(p.cut, p.nombre, reg.iso) for p in reg.provincias)
         regions[reg.iso] = Region(
-            iso=reg.iso,
-            cut=reg.cut,
-            roman=reg.romano,
-            name=reg.nombre,
-            official_name=reg.nombre_oficial,
-            capital=reg.capital,
-            provinces=tuple(Province(p.cut, p.nombre, reg.iso) for p in reg.provincias),
+            reg.iso, reg.cut, reg.romano, reg.nombre, reg.nombre_oficial, reg.capital, own
         )
     totals = doc.value.total_esperado
-    _check_total(doc, totals.regiones, len(regions), "regiones", "total_esperado", "regiones")
-    _check_total(
-        doc, totals.provincias, len(province_lines), "provincias", "total_esperado", "provincias"
-    )
+    _total(doc, totals.regiones, len(regions), "regiones", "total_esperado", "regiones")
+    _total(doc, totals.provincias, len(provinces), "provincias", "total_esperado", "provincias")
     return regions
 
 
@@ -211,31 +200,25 @@ def _comunas(doc: Document[_Comunas], regions: dict[str, Region]) -> dict[str, C
     lines: dict[str, int] = {}
     for i, comuna in enumerate(doc.value.comunas):
         cut, iso, code = comuna.cut, comuna.region, comuna.province
-        doc.unique(lines, cut, f"código CUT duplicado {cut}", "comunas", i, "cut")
-        region = regions.get(iso)
-        if region is None:
-            raise doc.error(f"región desconocida '{iso}' (no está en regiones.yaml)", "comunas", i, "region")
-        province = provinces.get(code)
-        if province is None:
-            raise doc.error(
-                f"provincia desconocida '{code}' (no está en regiones.yaml)", "comunas", i, "provincia"
-            )
-        if province.region != iso:
-            raise doc.error(
-                f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}",
-                "comunas", i, "provincia",
-            )
-        if cut[:2] != region.cut:
-            raise doc.error(
-                f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})",
-                "comunas", i, "cut",
-            )
-        if cut[:3] != code:
-            raise doc.error(
-                f"el código CUT {cut} no corresponde a la provincia {code}", "comunas", i, "cut"
-            )
+        at = ("comunas", i)
+        doc.unique(lines, cut, f"código CUT duplicado {cut}", *at, "cut")
+        region, province = regions.get(iso), provinces.get(code)
+        doc.check(region, f"región desconocida '{iso}' (no está en regiones.yaml)", *at, "region")
+        doc.check(province, f"provincia desconocida '{code}' (no está en regiones.yaml)", *at, "provincia")
+        assert region is not None and province is not None
+        doc.check(
+            province.region == iso,
+            f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}",
+            *at, "provincia",
+        )
+        doc.check(
+            cut[:2] == region.cut,
+            f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})",
+            *at, "cut",
+        )
+        doc.check(cut[:3] == code, f"el código CUT {cut} no corresponde a la provincia {code}", *at, "cut")
         comunas[cut] = comuna
-    _check_total(doc, doc.value.total_esperado, len(comunas), "comunas", "total_esperado")
+    _total(doc, doc.value.total_esperado, len(comunas), "comunas", "total_esperado")
     return comunas
 
 
@@ -243,17 +226,14 @@ def _check_regions_against_comunas(doc: Document[_Regions], comunas: dict[str, C
     with_comunas = {c.province for c in comunas.values()}
     for i, reg in enumerate(doc.value.regiones):
         capital = comunas.get(reg.capital)
-        if capital is None or capital.region != reg.iso:
-            raise doc.error(
-                f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml",
-                "regiones", i, "capital",
-            )
+        doc.check(
+            capital is not None and capital.region == reg.iso,
+            f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml",
+            "regiones", i, "capital",
+        )
         for j, prov in enumerate(reg.provincias):
-            if prov.cut not in with_comunas:
-                raise doc.error(
-                    f"la provincia {prov.cut} no tiene comunas en comunas.yaml",
-                    "regiones", i, "provincias", j, "cut",
-                )
+            message = f"la provincia {prov.cut} no tiene comunas en comunas.yaml"
+            doc.check(prov.cut in with_comunas, message, "regiones", i, "provincias", j, "cut")
 
 
 def _code_changes(doc: Document[_Comunas], comunas: dict[str, Comuna]) -> tuple[CodeChange, ...]:
@@ -261,60 +241,55 @@ def _code_changes(doc: Document[_Comunas], comunas: dict[str, Comuna]) -> tuple[
     seen: dict[str, int] = {}
     for i, group in enumerate(doc.value.cambios_de_codigo):
         for j, pair in enumerate(group.equivalencias):
-            at = ("cambios_de_codigo", i, "equivalencias", j)
-            doc.unique(seen, pair.anterior, f"código anterior duplicado {pair.anterior}", *at, "anterior")
-            if pair.anterior in comunas:
-                raise doc.error(
-                    f"el código anterior {pair.anterior} es el de una comuna vigente "
-                    f"({comunas[pair.anterior].name})",
-                    *at, "anterior",
-                )
-            if pair.actual not in comunas:
-                raise doc.error(f"el código actual {pair.actual} no es una comuna vigente", *at, "actual")
-            changes.append(CodeChange(pair.anterior, pair.actual, group.vigente_desde, group.norma))
+            old, new, at = pair.anterior, pair.actual, ("cambios_de_codigo", i, "equivalencias", j)
+            doc.unique(seen, old, f"código anterior duplicado {old}", *at, "anterior")
+            if old in comunas:
+                message = f"el código anterior {old} es el de una comuna vigente ({comunas[old].name})"
+                raise doc.error(message, *at, "anterior")
+            doc.check(new in comunas, f"el código actual {new} no es una comuna vigente", *at, "actual")
+            changes.append(CodeChange(old, new, group.vigente_desde, group.norma))
     return tuple(changes)
 
 
 def _check_refs(
     doc: Document[Any],
     at: tuple[str | int, ...],
-    dimensions: dict[str, Dimension],
-    regions: dict[str, Region],
+    known: tuple[dict[str, Dimension], dict[str, Region]],
     region: str,
     dimension: str,
-    subdimensions: tuple[tuple[str, tuple[str | int, ...]], ...],
+    subdimensions: dict[str, tuple[str | int, ...]],
 ) -> None:
-    """An entry's region, dimension and sub-dimensions (each with its own steps) exist."""
-    if region not in regions:
-        raise doc.error(f"región desconocida '{region}' (no está en regiones.yaml)", *at, "region")
+    """An entry's region, dimension and sub-dimensions (slug → steps) exist."""
+    dimensions, regions = known
+    doc.check(region in regions, f"región desconocida '{region}' (no está en regiones.yaml)", *at, "region")
     found = dimensions.get(dimension)
-    if found is None:
-        raise doc.error(
-            f"dimensión desconocida '{dimension}' (no está en dimensiones.yaml)", *at, "dimension"
-        )
-    for slug, steps in subdimensions:
-        if slug not in {s.slug for s in found.subdimensions}:
-            raise doc.error(f"'{slug}' no es una subdimensión de '{dimension}'", *at, *steps)
+    message = f"dimensión desconocida '{dimension}' (no está en dimensiones.yaml)"
+    doc.check(found, message, *at, "dimension")
+    assert found is not None
+    for slug, steps in subdimensions.items():
+        message = f"'{slug}' no es una subdimensión de '{dimension}'"
+        doc.check(slug in {s.slug for s in found.subdimensions}, message, *at, *steps)
 
 
 def _check_assignments(
-    doc: Document[_Assignments], dimensions: dict[str, Dimension], regions: dict[str, Region]
+    doc: Document[_Assignments], known: tuple[dict[str, Dimension], dict[str, Region]]
 ) -> None:
     seen: dict[str, int] = {}
     for i, item in enumerate(doc.value.asignaciones):
-        at = ("asignaciones", i)
-        subs = tuple((s, ("subdimensiones", j)) for j, s in enumerate(item.subdimensions))
-        _check_refs(doc, at, dimensions, regions, item.region, item.dimension, subs)
+        subs = {s: ("subdimensiones", j) for j, s in enumerate(item.subdimensions)}
+        _check_refs(doc, ("asignaciones", i), known, item.region, item.dimension, subs)
         key = f"{item.region} / {item.dimension}"
-        if key in seen:
-            raise doc.error(f"asignación duplicada {key} (ya definida en la línea {seen[key]})", *at)
-        seen[key] = doc.line(*at)
+        doc.check(
+            key not in seen,
+            f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})",
+            "asignaciones", i,
+        )
+        seen[key] = doc.line("asignaciones", i)
 
 
 def _check_initiatives(
     doc: Document[_Initiatives],
-    dimensions: dict[str, Dimension],
-    regions: dict[str, Region],
+    known: tuple[dict[str, Dimension], dict[str, Region]],
     comunas: dict[str, Comuna],
 ) -> None:
     statuses: dict[str, int] = {}
@@ -324,18 +299,13 @@ def _check_initiatives(
     for i, item in enumerate(doc.value.iniciativas):
         at = ("iniciativas", i)
         doc.unique(seen, item.slug, f"slug duplicado '{item.slug}'", *at, "slug")
-        subs = ((item.subdimension, ("subdimension",)),) if item.subdimension else ()
-        _check_refs(doc, at, dimensions, regions, item.region, item.dimension, subs)
+        subs = {item.subdimension: ("subdimension",)} if item.subdimension else {}
+        _check_refs(doc, at, known, item.region, item.dimension, subs)
         if item.comuna is not None:
             comuna = comunas.get(item.comuna)
-            if comuna is None:
-                raise doc.error(f"comuna desconocida {item.comuna}", *at, "comuna")
-            if comuna.region != item.region:
-                raise doc.error(
-                    f"la comuna {item.comuna} ({comuna.name}) no está en {item.region}", *at, "comuna"
-                )
-        if item.status is not None and item.status not in statuses:
-            raise doc.error(
-                f"estado desconocido '{item.status}' (se admiten: {', '.join(statuses)})",
-                *at, "estado",
-            )
+            doc.check(comuna, f"comuna desconocida {item.comuna}", *at, "comuna")
+            assert comuna is not None
+            message = f"la comuna {item.comuna} ({comuna.name}) no está en {item.region}"
+            doc.check(comuna.region == item.region, message, *at, "comuna")
+        message = f"estado desconocido '{item.status}' (se admiten: {', '.join(statuses)})"
+        doc.check(item.status is None or item.status in statuses, message, *at, "estado")
