@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -257,7 +258,7 @@ def _check_refs(
     known: tuple[dict[str, Dimension], dict[str, Region]],
     region: str,
     dimension: str,
-    subdimensions: dict[str, tuple[str | int, ...]],
+    subdimensions: Mapping[str, tuple[str | int, ...]],
 ) -> None:
     """An entry's region, dimension and sub-dimensions (slug → steps) exist."""
     dimensions, regions = known
