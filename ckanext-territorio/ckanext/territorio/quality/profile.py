@@ -37,19 +37,27 @@ Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")]
 # --- the file's records ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Methodology:
-    name: str
-    version: str
-    date: str
-    url: str
-    manual: str
+class Methodology(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The methodology the scores follow (its date as written, AAAA-MM-DD)."""
+
+    name: Text = msgspec.field(name="nombre")
+    version: Text
+    date: Text = msgspec.field(name="fecha")
+    url: Text
+    manual: Text
+
+    def __post_init__(self) -> None:
+        try:
+            dt.date.fromisoformat(self.date)
+        except ValueError:
+            raise ValueError(f"fecha inválida '{self.date}' (formato AAAA-MM-DD)") from None
 
 
-@dataclass(frozen=True)
-class Dimension:
-    id: str
-    label: LocalizedText
+class Dimension(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A scoring dimension (findability ...)."""
+
+    id: SlugId
+    label: Bilingual = msgspec.field(name="etiqueta")
 
 
 @dataclass(frozen=True)
@@ -147,14 +155,6 @@ class _Shape(msgspec.Struct, forbid_unknown_fields=True):
     """Base of the file's shapes: unknown keys refused."""
 
 
-class _Methodology(_Shape):
-    nombre: Text
-    version: Text
-    fecha: dt.date
-    url: Text
-    manual: Text
-
-
 class _FormatSet(_Shape):
     de_la_politica: bool
     ademas: tuple[Text, ...]
@@ -163,11 +163,6 @@ class _FormatSet(_Shape):
 class _Formats(_Shape):
     no_propietarios: _FormatSet
     legibles_por_maquina: _FormatSet
-
-
-class _Dimension(_Shape):
-    id: SlugId
-    etiqueta: Bilingual
 
 
 class _Indicator(_Shape):
@@ -210,12 +205,12 @@ def _nonempty(tp: Any) -> Any:
 
 class _QualityFile(_Shape):
     version: Version
-    metodologia: _Methodology
+    metodologia: Methodology
     perfil_por_defecto: Text
     tipos: _nonempty(tuple[Text, ...])  # type: ignore[valid-type]
     textos: _Texts  # type: ignore[valid-type]
     formatos: _Formats
-    dimensiones: _nonempty(list[_Dimension])  # type: ignore[valid-type]
+    dimensiones: _nonempty(list[Dimension])  # type: ignore[valid-type]
     indicadores: _nonempty(list[_Indicator])  # type: ignore[valid-type]
     perfiles: _nonempty(list[_Profile])  # type: ignore[valid-type]
 
@@ -334,7 +329,7 @@ def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) 
     for i, dim in enumerate(top.dimensiones):
         if dim.id in dimensions:
             raise doc.error(f"dimensión duplicada '{dim.id}'", "dimensiones", i, "id")
-        dimensions[dim.id] = Dimension(id=dim.id, label=dim.etiqueta)
+        dimensions[dim.id] = dim
     indicators: dict[str, Indicator] = {}
     for i in range(len(top.indicadores)):
         indicator = _indicator(doc, i, list(dimensions), specs)
@@ -359,11 +354,11 @@ def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) 
             f"(se admiten: {', '.join(profiles)})",
             "perfil_por_defecto",
         )
-    method, formats = top.metodologia, top.formatos
+    formats = top.formatos
     return QualityFile(
         version=top.version,
         path=quality_path.resolve(),
-        methodology=Methodology(method.nombre, method.version, method.fecha.isoformat(), method.url, method.manual),
+        methodology=top.metodologia,
         default_profile=top.perfil_por_defecto,
         dataset_types=top.tipos,
         texts=MappingProxyType({key: getattr(top.textos, key) for key in TEXT_KEYS}),
