@@ -7,6 +7,7 @@ its ``msgspec.Meta`` constraint, raises :class:`DataFileError` with the file, th
 in PyYAML's node tree from msgspec's error path) and a Spanish message. :class:`FileCache` is
 the one "reload when the file changes" cache every reader uses. No Flask or CKAN imports.
 """
+
 from __future__ import annotations
 
 import os
@@ -170,8 +171,13 @@ def _child(node: yaml.Node, step: Step, *, key: bool = False) -> yaml.Node | Non
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<key>key` in `)?(?P<path>\$[^`]*)`)?$", re.S)
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 _TYPES = {
-    "str": "un texto", "int": "un número entero", "float": "un número", "bool": "true o false",
-    "array": "una lista", "object": "un mapeo (clave: valor)", "null": "un valor vacío",
+    "str": "un texto",
+    "int": "un número entero",
+    "float": "un número",
+    "bool": "true o false",
+    "array": "una lista",
+    "object": "un mapeo (clave: valor)",
+    "null": "un valor vacío",
 }
 _BOUNDS = {">=": "mayor o igual que", "<=": "menor o igual que", ">": "mayor que", "<": "menor que"}
 
@@ -219,7 +225,13 @@ def _explain(
 
 def _spanish(raw: str, value: Any, tp: Any, field: str = "valor") -> str:
     """msgspec's message about ``value`` of type ``tp`` in Spanish (our own texts as they are)."""
-    shown = f"'{value}'" if isinstance(value, str) else _TYPES["array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"]
+    shown = (
+        f"'{value}'"
+        if isinstance(value, str)
+        else _TYPES[
+            "array" if isinstance(value, list) else "object" if isinstance(value, dict) else "null"
+        ]
+    )
     hint = _description(tp)
     if m := re.match(r"Object missing required field `(.+)`", raw):
         return f"falta la clave '{m[1]}'"
@@ -230,7 +242,9 @@ def _spanish(raw: str, value: Any, tp: Any, field: str = "valor") -> str:
         limit = float(m[3])
         bound = "no negativo" if (m[2], limit) == (">=", 0) else f"{_BOUNDS[m[2]]} {limit:g}"
         return f"se esperaba un número {bound}, no {shown}"
-    if m := re.match(r"Expected `(str|array|object)` of length (>=|<=)? ?(\d+)(?:, got \d+)?$", raw):
+    if m := re.match(
+        r"Expected `(str|array|object)` of length (>=|<=)? ?(\d+)(?:, got \d+)?$", raw
+    ):
         size = {">=": "al menos ", "<=": "a lo más ", None: ""}[m[2]] + m[3]
         if (m[2], m[3]) == (">=", "1"):
             return {"str": "el texto está vacío", "array": f"{field}: la lista está vacía"}.get(
@@ -238,7 +252,9 @@ def _spanish(raw: str, value: Any, tp: Any, field: str = "valor") -> str:
             )
         if m[1] == "str":
             return f"{field} inválido {shown} ({hint or f'{size} caracteres'})"
-        return f"{field}: se esperaba {_TYPES[m[1]]} de {size} elementos" + (f" ({hint})" if hint else "")
+        return f"{field}: se esperaba {_TYPES[m[1]]} de {size} elementos" + (
+            f" ({hint})" if hint else ""
+        )
     if raw.startswith("Expected `str` matching regex"):
         return f"{field} inválido {shown}" + (f" ({hint})" if hint else "")
     if raw.startswith("Invalid enum value"):
@@ -276,7 +292,11 @@ def _description(tp: Any) -> str:
 
 def _struct_fields(tp: Any) -> Sequence[Any]:
     tp = _unwrap(tp)
-    return msgspec.structs.fields(tp) if isinstance(tp, type) and issubclass(tp, msgspec.Struct) else ()
+    return (
+        msgspec.structs.fields(tp)
+        if isinstance(tp, type) and issubclass(tp, msgspec.Struct)
+        else ()
+    )
 
 
 def _walk(data: Any, tp: Any, steps: Iterable[Step]) -> tuple[Any, Any]:

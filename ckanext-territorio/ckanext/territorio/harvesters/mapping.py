@@ -2,6 +2,7 @@
 
 Loaded and checked once per file version; a bad file raises VocabError naming file and line.
 """
+
 from __future__ import annotations
 
 import re
@@ -199,7 +200,9 @@ def _framework_refs(
         if sub.dimension not in dims and not fw.dimension_by_slug[sub.dimension].cross_cutting:
             raise doc.error(
                 f"la subdimensión '{slug}' no es de las dimensiones {', '.join(dims)}",
-                *at, "subdimension", j,
+                *at,
+                "subdimension",
+                j,
             )
     return dims, subs
 

@@ -1,4 +1,5 @@
 """schemas/policy.yaml: the data-use policy as data, checked on load (file and line on error)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,9 @@ LEVELS: tuple[Level, ...] = ("error", "warning", "off")
 
 PolicyError = DataFileError
 
-RuleId = Annotated[str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. metadata.license")]
+RuleId = Annotated[
+    str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. metadata.license")
+]
 Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")]
 Texts = tuple[Text, ...]
 Count = Annotated[int, msgspec.Meta(ge=0)]
@@ -38,7 +41,10 @@ class RuleSpec:
 
     def params_type(self, rule_id: str) -> type[msgspec.Struct]:
         """A Struct of the parameters (optional ones with their default), unknown keys refused."""
-        fields = [(n, t, self.optional[n]) if n in self.optional else (n, t) for n, t in self.params.items()]
+        fields = [
+            (n, t, self.optional[n]) if n in self.optional else (n, t)
+            for n, t in self.params.items()
+        ]
         fields.sort(key=len)  # required before optional
         return msgspec.defstruct(rule_id, fields, forbid_unknown_fields=True, frozen=True)
 
@@ -240,7 +246,9 @@ def _check_rule(rule: Rule, doc: Document[_PolicyFile], i: int) -> None:
         values = rule.params["valores"]
         for key in ("publico", "personales", "por_defecto"):
             named = rule.params[key]
-            unknown = [v for v in (named.values() if key == "por_defecto" else named) if v not in values]
+            unknown = [
+                v for v in (named.values() if key == "por_defecto" else named) if v not in values
+            ]
             if unknown:
                 problem = f"'{key}' nombra derechos de acceso desconocidos: {unknown}"
                 break
@@ -256,7 +264,14 @@ def _check_variables(doc: Document[_PolicyFile]) -> None:
     seen: dict[str, int] = {}
     for i, variable in enumerate(doc.value.variables):
         for value in (variable.name, *variable.aliases):
-            doc.unique(seen, value.lower(), f"variable o alias duplicado '{value}'", "variables", i, "nombre")
+            doc.unique(
+                seen,
+                value.lower(),
+                f"variable o alias duplicado '{value}'",
+                "variables",
+                i,
+                "nombre",
+            )
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -269,7 +284,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
         if rule.id in rules:
             raise doc.error(
                 f"regla duplicada '{rule.id}' (ya definida en la línea {rules[rule.id].line})",
-                "reglas", i,
+                "reglas",
+                i,
             )
         _check_rule(rule, doc, i)
         rules[rule.id] = rule

@@ -1,4 +1,5 @@
 """schemas/quality.yaml: scoring profiles as data, checked on load (file and line on error)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,14 @@ QUALITY_FILE = "quality.yaml"
 RATINGS = ("excellent", "good", "sufficient", "bad")
 ENTITIES = ("dataset", "distribucion", "dataset_o_distribucion")
 DISTRIBUTION_MODES = ("proporcional", "alguna", "todas")
-TEXT_KEYS = ("cumple", "no_cumple", "no_aplica", "pendiente", "distribuciones", "sin_distribuciones")
+TEXT_KEYS = (
+    "cumple",
+    "no_cumple",
+    "no_aplica",
+    "pendiente",
+    "distribuciones",
+    "sin_distribuciones",
+)
 
 QualityFileError = DataFileError
 
@@ -29,7 +37,9 @@ EPSILON = 1e-9
 
 NonNegative = Annotated[float, msgspec.Meta(ge=0)]
 Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
-Id = Annotated[str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. mqa.keyword")]
+Id = Annotated[
+    str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. mqa.keyword")
+]
 SlugId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", description="a-z, 0-9 y _")]
 Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")]
 
@@ -196,7 +206,9 @@ class _Profile(_Shape):
     incluye: Text | None = None
 
 
-_Texts = msgspec.defstruct("_Texts", [(k, Bilingual) for k in TEXT_KEYS], forbid_unknown_fields=True)
+_Texts = msgspec.defstruct(
+    "_Texts", [(k, Bilingual) for k in TEXT_KEYS], forbid_unknown_fields=True
+)
 
 
 def _nonempty(tp: Any) -> Any:
@@ -220,96 +232,80 @@ class _QualityFile(_Shape):
 Specs = Mapping[str, Mapping[str, Any]]
 
 
-def _indicator(doc: Document[_QualityFile], i: int, dimensions: Collection[str], specs: Specs) -> Indicator:
-    entry = doc.value.indicadores[i]
+def _indicator(
+    doc: Document[_QualityFile], i: int, dimensions: Collection[str], specs: Specs
+) -> Indicator:
+    entry, at = doc.value.indicadores[i], ("indicadores", i)
     spec = specs.get(entry.id)
-    if spec is None:
-        known = ", ".join(sorted(specs))
-        raise doc.error(f"indicador desconocido '{entry.id}' (se admiten: {known})", "indicadores", i, "id")
-    if entry.dimension not in dimensions:
-        raise doc.error(
-            f"dimensión desconocida '{entry.dimension}' (se admiten: {', '.join(dimensions)})",
-            "indicadores", i, "dimension",
-        )
+    known = ", ".join(sorted(specs))
+    doc.check(
+        spec is not None, f"indicador desconocido '{entry.id}' (se admiten: {known})", *at, "id"
+    )
+    assert spec is not None
+    message = f"dimensión desconocida '{entry.dimension}' (se admiten: {', '.join(dimensions)})"
+    doc.check(entry.dimension in dimensions, message, *at, "dimension")
     params: dict[str, Any] = {}
     if spec or entry.parametros:
-        if entry.parametros is None:
-            raise doc.error(f"el indicador '{entry.id}' necesita 'parametros'", "indicadores", i)
+        message = f"el indicador '{entry.id}' necesita 'parametros'"
+        doc.check(entry.parametros is not None, message, *at)
         shape = msgspec.defstruct(entry.id, list(spec.items()), forbid_unknown_fields=True)
-        given = doc.convert(shape, "indicadores", i, "parametros")
+        given = doc.convert(shape, *at, "parametros")
         params = {name: getattr(given, name) for name in spec}
     return Indicator(
-        id=entry.id,
-        dimension=entry.dimension,
-        entity=entry.calculado_en,
-        dcat_property=entry.propiedad,
-        label=entry.etiqueta,
-        fix=entry.arreglo,
-        detail=entry.detalle,
-        params=MappingProxyType(params),
-        line=doc.line("indicadores", i),
-    )
+        entry.id, entry.dimension, entry.calculado_en, entry.propiedad, entry.etiqueta,
+        entry.arreglo, entry.detalle, MappingProxyType(params), doc.line(*at),
+    )  # fmt: skip
 
 
 def _bands(doc: Document[_QualityFile], i: int) -> tuple[Band, ...]:
-    given = doc.convert(_Bands, "perfiles", i, "bandas")
+    at = ("perfiles", i, "bandas")
+    given = doc.convert(_Bands, *at)
     bands = [Band(rating, getattr(given, rating)) for rating in RATINGS]
     for higher, lower in zip(bands, bands[1:], strict=False):
-        if lower.minimum >= higher.minimum:
-            raise doc.error(
-                f"la banda '{lower.rating}' debe empezar por debajo de '{higher.rating}'",
-                "perfiles", i, "bandas", lower.rating,
-            )
-    if bands[-1].minimum != 0:
-        raise doc.error("la banda 'bad' debe empezar en 0", "perfiles", i, "bandas", "bad")
+        message = f"la banda '{lower.rating}' debe empezar por debajo de '{higher.rating}'"
+        doc.check(lower.minimum < higher.minimum, message, *at, lower.rating)
+    doc.check(bands[-1].minimum == 0, "la banda 'bad' debe empezar en 0", *at, "bad")
     return tuple(bands)
 
 
 def _profile(
-    doc: Document[_QualityFile], i: int, indicators: Mapping[str, Indicator], earlier: Mapping[str, Profile]
+    doc: Document[_QualityFile],
+    i: int,
+    indicators: Mapping[str, Indicator],
+    earlier: Mapping[str, Profile],
 ) -> Profile:
-    entry = doc.value.perfiles[i]
+    entry, at = doc.value.perfiles[i], ("perfiles", i)
     points: dict[str, float] = {}
     if entry.incluye is not None:
         base = earlier.get(entry.incluye)
-        if base is None:
-            raise doc.error(
-                f"'incluye' nombra un perfil no definido antes: '{entry.incluye}'", "perfiles", i, "incluye"
-            )
+        message = f"'incluye' nombra un perfil no definido antes: '{entry.incluye}'"
+        doc.check(base, message, *at, "incluye")
+        assert base is not None
         points.update(base.points)
     for name, value in entry.puntos.items():
-        if name not in indicators:
-            raise doc.error(f"indicador no definido en 'indicadores': '{name}'", "perfiles", i, "puntos", name)
+        message = f"indicador no definido en 'indicadores': '{name}'"
+        doc.check(name in indicators, message, *at, "puntos", name)
         points[name] = value
-    if not points:
-        raise doc.error("el perfil no tiene indicadores", "perfiles", i, "puntos")
+    doc.check(points, "el perfil no tiene indicadores", *at, "puntos")
     scale: float | None = None
     if "proporcionales_a" in entry.bandas:
-        ref_id = doc.convert(_Proportional, "perfiles", i, "bandas").proporcionales_a
+        ref_id = doc.convert(_Proportional, *at, "bandas").proporcionales_a
         ref = earlier.get(ref_id)
-        at = ("perfiles", i, "bandas", "proporcionales_a")
-        if ref is None:
-            raise doc.error(f"perfil no definido antes: '{ref_id}'", *at)
-        if ref.scale is not None:
-            raise doc.error("las bandas de referencia deben estar en puntos", *at)
+        ref_at = (*at, "bandas", "proporcionales_a")
+        doc.check(ref, f"perfil no definido antes: '{ref_id}'", *ref_at)
+        assert ref is not None
+        doc.check(ref.scale is None, "las bandas de referencia deben estar en puntos", *ref_at)
         bands, scale = ref.bands, ref.max_points
     else:
-        bands = _bands(doc, i)
-        if bands[0].minimum > sum(points.values()):
-            raise doc.error(
-                f"la banda 'excellent' ({bands[0].minimum:g}) supera el máximo del perfil "
-                f"({sum(points.values()):g})",
-                "perfiles", i, "bandas",
-            )
+        bands, top = _bands(doc, i), sum(points.values())
+        message = (
+            f"la banda 'excellent' ({bands[0].minimum:g}) supera el máximo del perfil ({top:g})"
+        )
+        doc.check(bands[0].minimum <= top, message, *at, "bandas")
     return Profile(
-        id=entry.id,
-        title=entry.titulo,
-        distributions=entry.distribuciones,
-        points=MappingProxyType(points),
-        bands=bands,
-        scale=scale,
-        line=doc.line("perfiles", i),
-    )
+        entry.id, entry.titulo, entry.distribuciones, MappingProxyType(points), bands, scale,
+        doc.line(*at),
+    )  # fmt: skip
 
 
 def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) -> QualityFile:
@@ -337,7 +333,8 @@ def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) 
             raise doc.error(
                 f"indicador duplicado '{indicator.id}' "
                 f"(ya definido en la línea {indicators[indicator.id].line})",
-                "indicadores", i,
+                "indicadores",
+                i,
             )
         indicators[indicator.id] = indicator
     profiles: dict[str, Profile] = {}

@@ -4,6 +4,7 @@ Every variable and unit in the file must exist in the policy's variable vocabula
 (``policy.yaml``, section ``variables``), so the two cannot drift apart: a bad entry stops
 start-up with the file and line, like the other files in ``schemas/``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -23,7 +24,8 @@ RANGES_FILE = "sensor_ranges.yaml"
 ANY_VALUE = "cualquiera"
 
 Bound = Annotated[
-    tuple[float, float | None], msgspec.Meta(description="[mínimo, máximo], máximo ~ para no poner tope")
+    tuple[float, float | None],
+    msgspec.Meta(description="[mínimo, máximo], máximo ~ para no poner tope"),
 ]
 
 
@@ -85,28 +87,26 @@ def load_ranges(path: Path, policy: Policy) -> SensorRanges:
     top = doc.value
     policy_units = {unit for variable in policy.variables for unit in variable.units}
     for notation, code in top.notaciones.items():
-        if code not in policy_units:
-            raise doc.error(
-                f"'{code}' no es una unidad UCUM del vocabulario de la política", "notaciones", notation
-            )
+        message = f"'{code}' no es una unidad UCUM del vocabulario de la política"
+        doc.check(code in policy_units, message, "notaciones", notation)
     by_name = {variable.name: variable for variable in policy.variables}
+    unknown = "'{}' no es una variable del vocabulario de la política"
     variables: dict[str, VariableRanges] = {}
     for name, entry in top.variables.items():
+        at = ("variables", name)
         known = by_name.get(name)
-        if known is None:
-            raise doc.error(f"'{name}' no es una variable del vocabulario de la política", "variables", name)
+        doc.check(known, unknown.format(name), *at)
+        assert known is not None
         for unit, (low, high) in entry.rango.items():
-            if unit not in known.units:
-                raise doc.error(
-                    f"la unidad '{unit}' no es de esta variable en la política ({', '.join(known.units)})",
-                    "variables", name, "rango", unit,
-                )
-            if high is not None and high < low:
-                raise doc.error(
-                    f"el máximo {high:g} es menor que el mínimo {low:g}", "variables", name, "rango", unit, 1
-                )
-        if entry.fuente not in top.fuentes:
-            raise doc.error(f"fuente desconocida '{entry.fuente}'", "variables", name, "fuente")
+            units = ", ".join(known.units)
+            message = f"la unidad '{unit}' no es de esta variable en la política ({units})"
+            doc.check(unit in known.units, message, *at, "rango", unit)
+            message = (
+                f"el máximo {high:g} es menor que el mínimo {low:g}" if high is not None else ""
+            )
+            doc.check(high is None or high >= low, message, *at, "rango", unit, 1)
+        message = f"fuente desconocida '{entry.fuente}'"
+        doc.check(entry.fuente in top.fuentes, message, *at, "fuente")
         repeat = entry.repeticion_admitida
         variables[name] = VariableRanges(
             name=name,
@@ -118,11 +118,8 @@ def load_ranges(path: Path, policy: Policy) -> SensorRanges:
         )
     for i, fraction in enumerate(top.fracciones):
         for key in ("parte", "total"):
-            if getattr(fraction, key) not in by_name:
-                raise doc.error(
-                    f"'{getattr(fraction, key)}' no es una variable del vocabulario de la política",
-                    "fracciones", i, key,
-                )
+            value = getattr(fraction, key)
+            doc.check(value in by_name, unknown.format(value), "fracciones", i, key)
     return SensorRanges(
         path=path.resolve(),
         sources=MappingProxyType(dict(top.fuentes)),

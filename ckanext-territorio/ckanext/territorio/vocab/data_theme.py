@@ -41,7 +41,7 @@ class DataThemeTable:
     def by_uri(self, uri: str) -> DataTheme | None:
         if not uri.startswith(self.uri_base):
             return None
-        return self.by_code.get(uri[len(self.uri_base):])
+        return self.by_code.get(uri[len(self.uri_base) :])
 
 
 class _File(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

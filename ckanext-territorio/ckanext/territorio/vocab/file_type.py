@@ -40,9 +40,7 @@ class FileTypeTable:
             for name in (file_type.format, *file_type.aliases)
         }
         object.__setattr__(self, "by_name", MappingProxyType(names))
-        object.__setattr__(
-            self, "by_code", MappingProxyType({t.code: t for t in self.file_types})
-        )
+        object.__setattr__(self, "by_code", MappingProxyType({t.code: t for t in self.file_types}))
 
     def uri(self, code: str) -> str:
         return self.uri_base + code
@@ -51,7 +49,7 @@ class FileTypeTable:
         """The entry for a CKAN format name or alias (any case) or the authority's URI."""
         text = value.strip()
         if text.startswith(self.uri_base):
-            return self.by_code.get(text[len(self.uri_base):])
+            return self.by_code.get(text[len(self.uri_base) :])
         return self.by_name.get(text.casefold())
 
 
@@ -76,7 +74,10 @@ def load_file_types(schemas_dir: str | Path | None = None) -> FileTypeTable:
     for i, entry in enumerate(doc.value.formatos):
         at = ("formatos", i)
         doc.unique(code_lines, entry.codigo, f"código duplicado '{entry.codigo}'", *at, "codigo")
-        names = [(entry.formato, ("formato",)), *((a, ("alias", j)) for j, a in enumerate(entry.alias))]
+        names = [
+            (entry.formato, ("formato",)),
+            *((a, ("alias", j)) for j, a in enumerate(entry.alias)),
+        ]
         for name, steps in names:
             doc.unique(name_lines, name.casefold(), f"formato duplicado '{name}'", *at, *steps)
         file_types.append(FileType(entry.codigo, entry.formato, tuple(entry.alias)))

@@ -43,9 +43,7 @@ class FrequencyTable:
 
     def __post_init__(self) -> None:
         # frozen dataclass: the index is derived once here, never reassigned
-        object.__setattr__(
-            self, "by_code", MappingProxyType({f.code: f for f in self.frequencies})
-        )
+        object.__setattr__(self, "by_code", MappingProxyType({f.code: f for f in self.frequencies}))
 
     def uri(self, code: str) -> str:
         return self.uri_base + code
@@ -54,7 +52,7 @@ class FrequencyTable:
         """The code for `value` given as a code (any case) or as the authority's URI."""
         text = value.strip()
         if text.startswith(self.uri_base):
-            text = text[len(self.uri_base):]
+            text = text[len(self.uri_base) :]
         text = text.upper()
         return text if text in self.by_code else None
 
@@ -77,12 +75,16 @@ def load_frequencies(schemas_dir: str | Path | None = None) -> FrequencyTable:
     frequencies: list[Frequency] = []
     lines: dict[str, int] = {}
     for i, entry in enumerate(doc.value.frecuencias):
-        doc.unique(lines, entry.codigo, f"código duplicado '{entry.codigo}'", "frecuencias", i, "codigo")
+        doc.unique(
+            lines, entry.codigo, f"código duplicado '{entry.codigo}'", "frecuencias", i, "codigo"
+        )
         period = parse_duration(entry.periodo) if entry.periodo is not None else None
         if entry.periodo is not None and period is None:
             raise doc.error(
                 f"periodo inválido '{entry.periodo}' (duración ISO 8601, p. ej. PT1H, P1D, P1M)",
-                "frecuencias", i, "periodo",
+                "frecuencias",
+                i,
+                "periodo",
             )
         frequencies.append(Frequency(code=entry.codigo, label=entry.etiqueta, period=period))
     return FrequencyTable(uri_base=doc.value.uri_base, frequencies=tuple(frequencies))

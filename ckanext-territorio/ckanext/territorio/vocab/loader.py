@@ -43,7 +43,9 @@ Count = Annotated[int, msgspec.Meta(ge=0)]
 
 IsoRegion = Annotated[str, msgspec.Meta(pattern=r"^CL-[A-Z]{2}$", description="ISO 3166-2, CL-XX")]
 CutRegion = Annotated[str, msgspec.Meta(pattern=r"^\d{2}$", description="CUT de región, 2 dígitos")]
-CutProvince = Annotated[str, msgspec.Meta(pattern=r"^\d{3}$", description="CUT de provincia, 3 dígitos")]
+CutProvince = Annotated[
+    str, msgspec.Meta(pattern=r"^\d{3}$", description="CUT de provincia, 3 dígitos")
+]
 Roman = Annotated[str, msgspec.Meta(pattern=r"^(?:[IVX]+|RM)$", description="número romano")]
 
 
@@ -183,7 +185,9 @@ def _regions(doc: Document[_Regions]) -> dict[str, Region]:
         for j, prov in enumerate(reg.provincias):
             at = ("regiones", i, "provincias", j, "cut")
             doc.unique(provinces, prov.cut, f"código de provincia duplicado '{prov.cut}'", *at)
-            message = f"el código de provincia {prov.cut} no empieza por el de su región ({reg.cut})"
+            message = (
+                f"el código de provincia {prov.cut} no empieza por el de su región ({reg.cut})"
+            )
             doc.check(prov.cut[:2] == reg.cut, message, *at)
         own = tuple(Province(p.cut, p.nombre, reg.iso) for p in reg.provincias)
         regions[reg.iso] = Region(
@@ -205,19 +209,25 @@ def _comunas(doc: Document[_Comunas], regions: dict[str, Region]) -> dict[str, C
         doc.unique(lines, cut, f"código CUT duplicado {cut}", *at, "cut")
         region, province = regions.get(iso), provinces.get(code)
         doc.check(region, f"región desconocida '{iso}' (no está en regiones.yaml)", *at, "region")
-        doc.check(province, f"provincia desconocida '{code}' (no está en regiones.yaml)", *at, "provincia")
+        doc.check(
+            province, f"provincia desconocida '{code}' (no está en regiones.yaml)", *at, "provincia"
+        )
         assert region is not None and province is not None
         doc.check(
             province.region == iso,
             f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}",
-            *at, "provincia",
+            *at,
+            "provincia",
         )
         doc.check(
             cut[:2] == region.cut,
             f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})",
-            *at, "cut",
+            *at,
+            "cut",
         )
-        doc.check(cut[:3] == code, f"el código CUT {cut} no corresponde a la provincia {code}", *at, "cut")
+        doc.check(
+            cut[:3] == code, f"el código CUT {cut} no corresponde a la provincia {code}", *at, "cut"
+        )
         comunas[cut] = comuna
     _total(doc, doc.value.total_esperado, len(comunas), "comunas", "total_esperado")
     return comunas
@@ -230,7 +240,9 @@ def _check_regions_against_comunas(doc: Document[_Regions], comunas: dict[str, C
         doc.check(
             capital is not None and capital.region == reg.iso,
             f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml",
-            "regiones", i, "capital",
+            "regiones",
+            i,
+            "capital",
         )
         for j, prov in enumerate(reg.provincias):
             message = f"la provincia {prov.cut} no tiene comunas en comunas.yaml"
@@ -245,9 +257,13 @@ def _code_changes(doc: Document[_Comunas], comunas: dict[str, Comuna]) -> tuple[
             old, new, at = pair.anterior, pair.actual, ("cambios_de_codigo", i, "equivalencias", j)
             doc.unique(seen, old, f"código anterior duplicado {old}", *at, "anterior")
             if old in comunas:
-                message = f"el código anterior {old} es el de una comuna vigente ({comunas[old].name})"
+                message = (
+                    f"el código anterior {old} es el de una comuna vigente ({comunas[old].name})"
+                )
                 raise doc.error(message, *at, "anterior")
-            doc.check(new in comunas, f"el código actual {new} no es una comuna vigente", *at, "actual")
+            doc.check(
+                new in comunas, f"el código actual {new} no es una comuna vigente", *at, "actual"
+            )
             changes.append(CodeChange(old, new, group.vigente_desde, group.norma))
     return tuple(changes)
 
@@ -262,7 +278,12 @@ def _check_refs(
 ) -> None:
     """An entry's region, dimension and sub-dimensions (slug → steps) exist."""
     dimensions, regions = known
-    doc.check(region in regions, f"región desconocida '{region}' (no está en regiones.yaml)", *at, "region")
+    doc.check(
+        region in regions,
+        f"región desconocida '{region}' (no está en regiones.yaml)",
+        *at,
+        "region",
+    )
     found = dimensions.get(dimension)
     message = f"dimensión desconocida '{dimension}' (no está en dimensiones.yaml)"
     doc.check(found, message, *at, "dimension")
@@ -283,7 +304,8 @@ def _check_assignments(
         doc.check(
             key not in seen,
             f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})",
-            "asignaciones", i,
+            "asignaciones",
+            i,
         )
         seen[key] = doc.line("asignaciones", i)
 
