@@ -213,18 +213,10 @@ def _comunas(doc: Document[_Comunas], regions: dict[str, Region]) -> dict[str, C
             province, f"provincia desconocida '{code}' (no está en regiones.yaml)", *at, "provincia"
         )
         assert region is not None and province is not None
-        doc.check(
-            province.region == iso,
-            f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}",
-            *at,
-            "provincia",
-        )
-        doc.check(
-            cut[:2] == region.cut,
-            f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})",
-            *at,
-            "cut",
-        )
+        message = f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}"
+        doc.check(province.region == iso, message, *at, "provincia")
+        message = f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})"
+        doc.check(cut[:2] == region.cut, message, *at, "cut")
         doc.check(
             cut[:3] == code, f"el código CUT {cut} no corresponde a la provincia {code}", *at, "cut"
         )
@@ -237,13 +229,8 @@ def _check_regions_against_comunas(doc: Document[_Regions], comunas: dict[str, C
     with_comunas = {c.province for c in comunas.values()}
     for i, reg in enumerate(doc.value.regiones):
         capital = comunas.get(reg.capital)
-        doc.check(
-            capital is not None and capital.region == reg.iso,
-            f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml",
-            "regiones",
-            i,
-            "capital",
-        )
+        message = f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml"
+        doc.check(capital and capital.region == reg.iso, message, "regiones", i, "capital")
         for j, prov in enumerate(reg.provincias):
             message = f"la provincia {prov.cut} no tiene comunas en comunas.yaml"
             doc.check(prov.cut in with_comunas, message, "regiones", i, "provincias", j, "cut")
@@ -278,12 +265,8 @@ def _check_refs(
 ) -> None:
     """An entry's region, dimension and sub-dimensions (slug → steps) exist."""
     dimensions, regions = known
-    doc.check(
-        region in regions,
-        f"región desconocida '{region}' (no está en regiones.yaml)",
-        *at,
-        "region",
-    )
+    message = f"región desconocida '{region}' (no está en regiones.yaml)"
+    doc.check(region in regions, message, *at, "region")
     found = dimensions.get(dimension)
     message = f"dimensión desconocida '{dimension}' (no está en dimensiones.yaml)"
     doc.check(found, message, *at, "dimension")
@@ -301,12 +284,8 @@ def _check_assignments(
         subs = {s: ("subdimensiones", j) for j, s in enumerate(item.subdimensions)}
         _check_refs(doc, ("asignaciones", i), known, item.region, item.dimension, subs)
         key = f"{item.region} / {item.dimension}"
-        doc.check(
-            key not in seen,
-            f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})",
-            "asignaciones",
-            i,
-        )
+        message = f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})"
+        doc.check(key not in seen, message, "asignaciones", i)
         seen[key] = doc.line("asignaciones", i)
 
 
