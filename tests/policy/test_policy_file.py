@@ -55,7 +55,7 @@ def line_of(path: Path, text: str) -> int:
             "    nivel: error\n    titulo: {es: Licencia abierta",
             "    nivel: bloqueante\n    titulo: {es: Licencia abierta",
             "    nivel: bloqueante",
-            "nivel 'bloqueante' inválido",
+            "nivel inválido 'bloqueante' (se admiten: error, warning, off)",
         ),
         (
             "  - id: metadata.frequency",

@@ -117,7 +117,7 @@ def test_changing_a_weight_in_the_file_changes_the_score(tmp_path: Path):
          "    parametros: {gracia: -2, holgura_horas: 1}\n    detalle:\n      es: \"Última actualización",
          "-2", "no negativo"),
         ("    calculado_en: dataset\n    propiedad: dcat:keyword",
-         "    calculado_en: catalogo\n    propiedad: dcat:keyword", "catalogo", "valor inválido 'catalogo'"),
+         "    calculado_en: catalogo\n    propiedad: dcat:keyword", "catalogo", "calculado_en inválido 'catalogo' (se admiten: dataset,"),
     ],
 )
 def test_a_bad_file_is_refused_with_its_line(tmp_path: Path, old: str, new: str, at: str, message: str):

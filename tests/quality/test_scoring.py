@@ -254,7 +254,7 @@ def test_start_up_stops_on_a_bad_scoring_file_naming_file_and_line(tmp_path, cka
     with pytest.raises(QualityFileError) as caught:
         p.get_plugin("territorio").configure(ckan_config)
 
-    assert str(caught.value).endswith("se esperaba un texto")
+    assert str(caught.value).endswith("se esperaba un número, no una lista")
     assert f"quality.yaml, línea {caught.value.line}" in str(caught.value)
     assert "[5]" in path.read_text(encoding="utf-8").splitlines()[caught.value.line - 1]
 

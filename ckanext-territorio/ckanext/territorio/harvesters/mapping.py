@@ -2,22 +2,29 @@
 
 Loaded and checked once per file version; a bad file raises VocabError naming file and line.
 """
+
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from ..vocab import Framework, VocabError, framework
-from ..vocab.frequency import frequencies
-from ..vocab.model import LocalizedText
-from ..vocab.source import Node, read_document
+import msgspec
+
+from ..datafiles import DataFileError, Document, FileCache, Step, read
+from ..vocab import Framework, framework
+from ..vocab.frequency import FREQUENCIES_FILE, frequencies
+from ..vocab.loader import FILES
+from ..vocab.model import LocalizedText, Text
 
 MAPPING_FILE = "harvest.yaml"
-SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+Slug = Annotated[
+    str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", description="a-z, 0-9, - y _")
+]
+Texts = tuple[Text, ...]
 
 
 def name_key(value: str) -> str:
@@ -43,6 +50,35 @@ class Variable:
     family: str
     unit: str
     aliases: tuple[str, ...]
+
+
+class _Family(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    titulo: LocalizedText
+    descripcion: LocalizedText
+    dimension: Annotated[Texts, msgspec.Meta(min_length=1)]
+    frecuencia: Text
+    subdimension: Texts = ()
+    etiquetas: Texts = ()
+
+
+class _Variable(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    familia: Text
+    unidad: Text
+    alias: Texts = ()
+
+
+class _Rule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    dimension: Annotated[Texts, msgspec.Meta(min_length=1)]
+    palabras: Texts | None = None
+    temas: Texts | None = None
+    subdimension: Texts = ()
+
+
+class _MappingFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    familias: dict[Slug, _Family]
+    variables: dict[Slug, _Variable]
+    unidades: dict[Text, Text]
+    reglas: list[_Rule]
 
 
 @dataclass(frozen=True)
@@ -108,118 +144,78 @@ def _words(text: str) -> str:
 
 
 def load_mapping(schemas_dir: Path) -> HarvestMapping:
-    path = schemas_dir / MAPPING_FILE
+    """Read harvest.yaml and check it against the framework and the frequency table."""
     fw = framework(schemas_dir)
     codes = frequencies(schemas_dir).by_code
-    top = read_document(path).mapping(["familias", "variables", "unidades", "reglas"])
+    doc = read(schemas_dir / MAPPING_FILE, _MappingFile)
+    top = doc.value
     families: dict[str, Family] = {}
-    for key, node in _items(top["familias"]):
-        slug = key.code(SLUG, "slug de familia")
-        fields = node.mapping(
-            ["titulo", "descripcion", "dimension", "frecuencia"], ["subdimension", "etiquetas"]
-        )
-        dims, subs = _framework_refs(fields, fw)
-        frequency = fields["frecuencia"].text()
-        if frequency not in codes:
-            raise fields["frecuencia"].error(f"frecuencia desconocida '{frequency}'")
+    for slug, fam in top.familias.items():
+        at: tuple[Step, ...] = ("familias", slug)
+        dims, subs = _framework_refs(doc, at, fam.dimension, fam.subdimension, fw)
+        if fam.frecuencia not in codes:
+            raise doc.error(f"frecuencia desconocida '{fam.frecuencia}'", *at, "frecuencia")
         families[slug] = Family(
-            slug=slug,
-            title=_localized(fields["titulo"]),
-            description=_localized(fields["descripcion"]),
-            dimension=dims,
-            subdimension=subs,
-            tags=tuple(n.text() for n in _seq(fields.get("etiquetas"))),
-            frequency=frequency,
+            slug, fam.titulo, fam.descripcion, dims, subs, fam.etiquetas, fam.frecuencia
         )
     variables: dict[str, Variable] = {}
-    seen: dict[str, tuple[str, Node]] = {}
-    for key, node in _items(top["variables"]):
-        name = key.code(SLUG, "nombre de variable")
-        fields = node.mapping(["familia", "unidad"], ["alias"])
-        family = fields["familia"].text()
-        if family not in families:
-            raise fields["familia"].error(f"familia desconocida '{family}'")
-        aliases = tuple(n.text() for n in _seq(fields.get("alias")))
-        for alias_node, alias in zip((key, *_seq(fields.get("alias"))), (name, *aliases), strict=True):
-            owner, other = seen.setdefault(name_key(alias), (name, alias_node))
+    seen: dict[str, tuple[str, int]] = {}
+    for name, var in top.variables.items():
+        if var.familia not in families:
+            raise doc.error(f"familia desconocida '{var.familia}'", "variables", name, "familia")
+        lines = [doc.key_line("variables", name)]
+        lines += [doc.line("variables", name, "alias", j) for j in range(len(var.alias))]
+        for line, alias in zip(lines, (name, *var.alias), strict=True):
+            owner, first = seen.setdefault(name_key(alias), (name, line))
             if owner != name:
-                raise alias_node.error(f"'{alias}' ya es un nombre de '{owner}' (línea {other.line})")
-        variables[name] = Variable(name, family, fields["unidad"].text(), aliases)
-    units = {str(k.node.value): v.text() for k, v in _items(top["unidades"])}
+                raise DataFileError(
+                    doc.path, line, f"'{alias}' ya es un nombre de '{owner}' (línea {first})"
+                )
+        variables[name] = Variable(name, var.familia, var.unidad, var.alias)
     rules: list[Rule] = []
-    for node in top["reglas"].sequence():
-        fields = node.mapping(["dimension"], ["palabras", "temas", "subdimension"])
-        if "palabras" not in fields and "temas" not in fields:
-            raise node.error("una regla necesita 'palabras' o 'temas'")
-        dims, subs = _framework_refs(fields, fw)
-        rules.append(
-            Rule(
-                words=tuple(n.text() for n in _seq(fields.get("palabras"))),
-                themes=tuple(n.text() for n in _seq(fields.get("temas"))),
-                dimension=dims,
-                subdimension=subs,
-                line=node.line,
-            )
-        )
-    return HarvestMapping(families, variables, {**units, **{k.lower(): v for k, v in units.items()}}, tuple(rules))
+    for i, rule in enumerate(top.reglas):
+        if rule.palabras is None and rule.temas is None:
+            raise doc.error("una regla necesita 'palabras' o 'temas'", "reglas", i)
+        dims, subs = _framework_refs(doc, ("reglas", i), rule.dimension, rule.subdimension, fw)
+        rules.append(Rule(rule.palabras or (), rule.temas or (), dims, subs, doc.line("reglas", i)))
+    units = {**top.unidades, **{k.lower(): v for k, v in top.unidades.items()}}
+    return HarvestMapping(families, variables, units, tuple(rules))
 
 
-def _framework_refs(fields: Mapping[str, Node], fw: Framework) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    dims: list[str] = []
-    for n in fields["dimension"].sequence():
-        slug = n.text()
+def _framework_refs(
+    doc: Document[_MappingFile],
+    at: tuple[Step, ...],
+    dims: tuple[str, ...],
+    subs: tuple[str, ...],
+    fw: Framework,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The entry's dimensions and sub-dimensions, each checked against the framework."""
+    for j, slug in enumerate(dims):
         if slug not in fw.dimension_by_slug:
-            raise n.error(f"dimensión desconocida '{slug}'")
-        dims.append(slug)
-    subs: list[str] = []
-    for n in _seq(fields.get("subdimension")):
-        slug = n.text()
+            raise doc.error(f"dimensión desconocida '{slug}'", *at, "dimension", j)
+    for j, slug in enumerate(subs):
         sub = fw.subdimension_by_slug.get(slug)
         if sub is None:
-            raise n.error(f"subdimensión desconocida '{slug}'")
+            raise doc.error(f"subdimensión desconocida '{slug}'", *at, "subdimension", j)
         if sub.dimension not in dims and not fw.dimension_by_slug[sub.dimension].cross_cutting:
-            raise n.error(f"la subdimensión '{slug}' no es de las dimensiones {', '.join(dims)}")
-        subs.append(slug)
-    return tuple(dims), tuple(subs)
+            raise doc.error(
+                f"la subdimensión '{slug}' no es de las dimensiones {', '.join(dims)}",
+                *at,
+                "subdimension",
+                j,
+            )
+    return dims, subs
 
 
-def _items(node: Node) -> list[tuple[Node, Node]]:
-    import yaml
-
-    if not isinstance(node.node, yaml.MappingNode):
-        raise node.error("se esperaba un mapeo (clave: valor)")
-    items: list[tuple[Node, Node]] = []
-    keys: set[str] = set()
-    for key_node, value_node in node.node.value:
-        key = Node(key_node, node.path)
-        text = str(key_node.value)
-        if text in keys:
-            raise key.error(f"clave duplicada '{text}'")
-        keys.add(text)
-        items.append((key, Node(value_node, node.path)))
-    return items
+def _files(schemas_dir: Path) -> list[Path]:
+    """What a mapping is built from: harvest.yaml, the framework and the frequency table."""
+    vocab = schemas_dir / "vocab"
+    return [schemas_dir / MAPPING_FILE, vocab / FREQUENCIES_FILE, *(vocab / name for name in FILES)]
 
 
-def _seq(node: Node | None) -> Sequence[Node]:
-    return () if node is None else node.sequence()
-
-
-def _localized(node: Node) -> LocalizedText:
-    fields = node.mapping(["es"], ["en"])
-    en = fields.get("en")
-    return LocalizedText(es=fields["es"].text(), en=en.text() if en is not None else None)
-
-
-@functools.lru_cache(maxsize=4)
-def _cached(path: Path, mtime_ns: int) -> HarvestMapping:
-    return load_mapping(path.parent)
+_cache: FileCache[Path, HarvestMapping] = FileCache(load_mapping, _files)
 
 
 def mapping(schemas_dir: Path) -> HarvestMapping:
-    """The mapping in ``schemas_dir`` (reloaded when the file changes)."""
-    path = schemas_dir / MAPPING_FILE
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        raise VocabError(path, None, "no se encuentra el archivo") from None
-    return _cached(path, mtime)
+    """The mapping in ``schemas_dir`` (reloaded when one of its files changes)."""
+    return _cache(schemas_dir.resolve())

@@ -1,147 +1,127 @@
 """schemas/policy.yaml: the data-use policy as data, checked on load (file and line on error)."""
+
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+import msgspec
+
+from ..datafiles import DataFileError, Document, FileCache, read
 from ..vocab.loader import default_schemas_dir
-from ..vocab.model import LocalizedText
-from ..vocab.source import Node, VocabError, read_document
+from ..vocab.model import Bilingual, LocalizedText, Text
 
 POLICY_FILE = "policy.yaml"
 
 Level = Literal["error", "warning", "off"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "off")
 
-PolicyError = VocabError
+PolicyError = DataFileError
 
-_RULE_ID = re.compile(r"[a-z]+(?:\.[a-z_]+)+")
-_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-_]*")
-
-
-# --- parameter readers: each turns a YAML node into a typed value or raises with its line ----
-
-
-def _texts(node: Node) -> tuple[str, ...]:
-    return tuple(item.text() for item in node.sequence(allow_empty=True))
-
-
-def _text_map(node: Node) -> Mapping[str, str]:
-    if node.is_null():
-        return MappingProxyType({})
-    keys = [str(k.value) for k, _ in getattr(node.node, "value", [])]
-    fields = node.mapping(keys)
-    return MappingProxyType({key: value.text() for key, value in fields.items()})
-
-
-def _optional_text(node: Node) -> str:
-    return "" if node.is_null() else node.text()
-
-
-def _date(node: Node) -> dt.date:
-    return node.date()
-
-
-Reader = Callable[[Node], Any]
+RuleId = Annotated[
+    str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. metadata.license")
+]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")]
+Texts = tuple[Text, ...]
+Count = Annotated[int, msgspec.Meta(ge=0)]
+Share = Annotated[float, msgspec.Meta(gt=0, le=1, description="entre 0 y 1")]
 
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """What the engine expects of one rule: its parameters (with readers) and message keys."""
+    """What the engine expects of one rule: its parameters (with their types) and message keys."""
 
-    params: Mapping[str, Reader]
+    params: Mapping[str, Any]
     messages: tuple[str, ...]
     optional: Mapping[str, Any] = field(default_factory=dict)
 
+    def params_type(self, rule_id: str) -> type[msgspec.Struct]:
+        """A Struct of the parameters (optional ones with their default), unknown keys refused."""
+        fields = [
+            (n, t, self.optional[n]) if n in self.optional else (n, t)
+            for n, t in self.params.items()
+        ]
+        fields.sort(key=len)  # required before optional
+        return msgspec.defstruct(rule_id, fields, forbid_unknown_fields=True, frozen=True)
 
-_TYPES = {"tipos": (lambda n: _texts(n))}
+    def messages_type(self, rule_id: str) -> type[msgspec.Struct]:
+        return msgspec.defstruct(
+            rule_id, [(key, Bilingual) for key in self.messages], forbid_unknown_fields=True
+        )
+
+
+_TYPES = {"tipos": Texts}
 _DATASET_ONLY = {"tipos": ("dataset",)}
 
 # Every rule the engine knows: the file must define each one exactly once.
 SPECS: dict[str, RuleSpec] = {
-    "metadata.required": RuleSpec(
-        {"dataset": _texts, "iniciativa": _texts}, ("missing",)
-    ),
+    "metadata.required": RuleSpec({"dataset": Texts, "iniciativa": Texts}, ("missing",)),
     "metadata.license": RuleSpec(
-        {"abiertas": _text_map, "por_defecto": _optional_text, **_TYPES},
+        {"abiertas": dict[str, Text], "por_defecto": str | None, **_TYPES},
         ("not_open",),
         _DATASET_ONLY,
     ),
     "metadata.access_rights": RuleSpec(
         {
-            "valores": _text_map,
-            "por_defecto": _text_map,
-            "publico": _texts,
-            "personales": _texts,
+            "valores": dict[str, Text],
+            "por_defecto": dict[str, Text],
+            "publico": Texts,
+            "personales": Texts,
             **_TYPES,
         },
         ("unknown", "public", "personal"),
         _DATASET_ONLY,
     ),
     "metadata.contact_email": RuleSpec(
-        {"campo": Node.text, **_TYPES}, ("missing", "invalid"), _DATASET_ONLY
+        {"campo": Text, **_TYPES}, ("missing", "invalid"), _DATASET_ONLY
     ),
     "metadata.temporal": RuleSpec(
-        {
-            "inicio": Node.text,
-            "fin": Node.text,
-            "desde": _date,
-            "dias_futuro": Node.integer,
-            **_TYPES,
-        },
+        {"inicio": Text, "fin": Text, "desde": dt.date, "dias_futuro": Count, **_TYPES},
         ("end_without_start", "reversed", "too_early", "too_late", "invalid"),
         _DATASET_ONLY,
     ),
-    "metadata.frequency": RuleSpec({"campo": Node.text, **_TYPES}, ("missing",), _DATASET_ONLY),
-    "formats.open_format": RuleSpec(
-        {"abiertos": _texts, **_TYPES}, ("closed_only",), _DATASET_ONLY
-    ),
+    "metadata.frequency": RuleSpec({"campo": Text, **_TYPES}, ("missing",), _DATASET_ONLY),
+    "formats.open_format": RuleSpec({"abiertos": Texts, **_TYPES}, ("closed_only",), _DATASET_ONLY),
     "personal.declared": RuleSpec({**_TYPES}, ("public",), _DATASET_ONLY),
     "publication.findings": RuleSpec(
         {
-            "aceptables": _texts,
-            "si_ya_es_publico": Node.text,
-            "retener_cosechados": Node.boolean,
+            "aceptables": Texts,
+            "si_ya_es_publico": Literal["make_private", "report"],
+            "retener_cosechados": bool,
             **_TYPES,
         },
         ("blocked",),
         _DATASET_ONLY,
     ),
-    "content.fetch": RuleSpec({"formatos_tabulares": _texts}, ("unreadable",)),
+    "content.fetch": RuleSpec({"formatos_tabulares": Texts}, ("unreadable",)),
     "tabular.encoding": RuleSpec({}, ("invalid",)),
     "tabular.header": RuleSpec({}, ("missing", "blank", "duplicate", "empty")),
     "tabular.columns": RuleSpec({}, ("ragged",)),
-    "tabular.types": RuleSpec({"filas": Node.integer, "muestra": Node.integer}, ("type",)),
-    "tabular.table_schema": RuleSpec({"filas": Node.integer}, ("invalid_schema", "violation")),
-    "sensor.timestamp": RuleSpec({"columnas": _texts}, ("invalid",)),
+    "tabular.types": RuleSpec({"filas": Count, "muestra": Count}, ("type",)),
+    "tabular.table_schema": RuleSpec({"filas": Count}, ("invalid_schema", "violation")),
+    "sensor.timestamp": RuleSpec({"columnas": Texts}, ("invalid",)),
     "sensor.coordinates": RuleSpec(
         {
-            "latitud": _texts,
-            "longitud": _texts,
-            "oeste": Node.number,
-            "este": Node.number,
-            "sur": Node.number,
-            "norte": Node.number,
+            "latitud": Texts,
+            "longitud": Texts,
+            "oeste": float,
+            "este": float,
+            "sur": float,
+            "norte": float,
         },
         ("outside", "invalid"),
     ),
-    "sensor.variables": RuleSpec({"auxiliares": _texts}, ("unknown", "resource")),
+    "sensor.variables": RuleSpec({"auxiliares": Texts}, ("unknown", "resource")),
     "sensor.units": RuleSpec({}, ("missing", "invalid")),
-    "personal.rut": RuleSpec(
-        {"proporcion_columna": Node.number, "columnas": _texts}, ("found",)
-    ),
+    "personal.rut": RuleSpec({"proporcion_columna": Share, "columnas": Texts}, ("found",)),
     "personal.email": RuleSpec({}, ("found",)),
-    "personal.phone": RuleSpec(
-        {"proporcion_columna": Node.number, "columnas": _texts}, ("found",)
-    ),
-    "personal.column_names": RuleSpec({"nombres": _texts}, ("found",)),
-    "dcat.shacl": RuleSpec({"formas": Node.text, "ignorar": _texts}, ("violation",)),
+    "personal.phone": RuleSpec({"proporcion_columna": Share, "columnas": Texts}, ("found",)),
+    "personal.column_names": RuleSpec({"nombres": Texts}, ("found",)),
+    "dcat.shacl": RuleSpec({"formas": Text, "ignorar": Texts}, ("violation",)),
 }
 
 
@@ -178,14 +158,13 @@ class Rule:
             return template
 
 
-@dataclass(frozen=True)
-class Variable:
+class Variable(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A time-series variable (FIWARE Smart Data Models name) and its UCUM units."""
 
-    name: str
-    label: LocalizedText
-    units: tuple[str, ...]
-    aliases: tuple[str, ...]
+    name: Text = msgspec.field(name="nombre")
+    label: Bilingual = msgspec.field(name="etiqueta")
+    units: Annotated[Texts, msgspec.Meta(min_length=1)] = msgspec.field(name="unidades")
+    aliases: Texts = msgspec.field(default=(), name="alias")
 
 
 @dataclass(frozen=True)
@@ -218,146 +197,119 @@ class Policy:
         return (self.path.parent / relative).resolve()
 
 
-def _localized(node: Node) -> LocalizedText:
-    fields = node.mapping(["es", "en"])
-    return LocalizedText(es=fields["es"].text(), en=fields["en"].text())
+class _RuleEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: RuleId
+    nivel: Level
+    titulo: Bilingual
+    mensajes: dict[str, Any]
+    parametros: dict[str, Any] | None = None
 
 
-def _rule(item: Node) -> Rule:
-    fields = item.mapping(["id", "nivel", "titulo", "mensajes"], ["parametros"])
-    id_node = fields["id"]
-    rule_id = id_node.code(_RULE_ID, "identificador de regla")
-    spec = SPECS.get(rule_id)
+class _PolicyFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    version: Version
+    reglas: Annotated[list[_RuleEntry], msgspec.Meta(min_length=1)]
+    variables: Annotated[list[Variable], msgspec.Meta(min_length=1)]
+
+
+def _rule(doc: Document[_PolicyFile], i: int) -> Rule:
+    entry = doc.value.reglas[i]
+    spec = SPECS.get(entry.id)
     if spec is None:
-        raise id_node.error(
-            f"regla desconocida '{rule_id}' (se admiten: {', '.join(sorted(SPECS))})"
-        )
-    level_node = fields["nivel"]
-    level = level_node.text()
-    if level not in LEVELS:
-        raise level_node.error(f"nivel '{level}' inválido (se admiten: {', '.join(LEVELS)})")
-    messages_node = fields["mensajes"]
-    message_fields = messages_node.mapping(spec.messages)
-    params: dict[str, Any] = dict(spec.optional)
-    params_node = fields.get("parametros")
-    if spec.params:
-        if params_node is None:
-            raise item.error(f"la regla '{rule_id}' necesita 'parametros'")
-        optional = set(spec.optional)
-        required = [name for name in spec.params if name not in optional]
-        given = params_node.mapping(required, optional)
-        for name, node in given.items():
-            params[name] = spec.params[name](node)
-    elif params_node is not None and not params_node.is_null():
-        params_node.mapping([])
+        known = ", ".join(sorted(SPECS))
+        raise doc.error(f"regla desconocida '{entry.id}' (se admiten: {known})", "reglas", i, "id")
+    params_type = spec.params_type(entry.id)
+    if entry.parametros is None:
+        if len(spec.params) > len(spec.optional):
+            raise doc.error(f"la regla '{entry.id}' necesita 'parametros'", "reglas", i)
+        given = msgspec.convert({}, params_type)
+    else:
+        given = doc.convert(params_type, "reglas", i, "parametros")
+    messages = doc.convert(spec.messages_type(entry.id), "reglas", i, "mensajes")
     return Rule(
-        id=rule_id,
-        level=level,  # type: ignore[arg-type]
-        title=_localized(fields["titulo"]),
-        messages=MappingProxyType(
-            {key: _localized(node) for key, node in message_fields.items()}
-        ),
-        params=MappingProxyType(params),
-        line=item.line,
+        id=entry.id,
+        level=entry.nivel,
+        title=entry.titulo,
+        messages=MappingProxyType({key: getattr(messages, key) for key in spec.messages}),
+        params=MappingProxyType({name: getattr(given, name) for name in spec.params}),
+        line=doc.line("reglas", i),
     )
 
 
-def _check_rule(rule: Rule, node: Node) -> None:
+def _check_rule(rule: Rule, doc: Document[_PolicyFile], i: int) -> None:
     """Cross-checks inside one rule's parameters."""
+    problem = ""
     if rule.id == "metadata.license":
         default = rule.params["por_defecto"]
         if default and default not in rule.params["abiertas"]:
-            raise node.error(f"la licencia por defecto '{default}' no está entre las abiertas")
+            problem = f"la licencia por defecto '{default}' no está entre las abiertas"
     elif rule.id == "metadata.access_rights":
         values = rule.params["valores"]
-        for key in ("publico", "personales"):
-            unknown = [v for v in rule.params[key] if v not in values]
+        for key in ("publico", "personales", "por_defecto"):
+            named = rule.params[key]
+            unknown = [
+                v for v in (named.values() if key == "por_defecto" else named) if v not in values
+            ]
             if unknown:
-                raise node.error(f"'{key}' nombra derechos de acceso desconocidos: {unknown}")
-        unknown = [v for v in rule.params["por_defecto"].values() if v not in values]
-        if unknown:
-            raise node.error(f"'por_defecto' nombra derechos de acceso desconocidos: {unknown}")
+                problem = f"'{key}' nombra derechos de acceso desconocidos: {unknown}"
+                break
     elif rule.id == "publication.findings":
-        action = rule.params["si_ya_es_publico"]
-        if action not in ("make_private", "report"):
-            raise node.error(
-                f"'si_ya_es_publico' inválido '{action}' (se admiten: make_private, report)"
-            )
         unknown = [r for r in rule.params["aceptables"] if r not in SPECS]
         if unknown:
-            raise node.error(f"'aceptables' nombra reglas desconocidas: {unknown}")
-    elif rule.id in ("personal.rut", "personal.phone"):
-        share = rule.params["proporcion_columna"]
-        if not 0 < share <= 1:
-            raise node.error("'proporcion_columna' debe estar entre 0 y 1")
+            problem = f"'aceptables' nombra reglas desconocidas: {unknown}"
+    if problem:
+        raise doc.error(problem, "reglas", i)
 
 
-def _variables(node: Node) -> tuple[Variable, ...]:
-    variables: list[Variable] = []
+def _check_variables(doc: Document[_PolicyFile]) -> None:
     seen: dict[str, int] = {}
-    for item in node.sequence():
-        fields = item.mapping(["nombre", "etiqueta", "unidades"], ["alias"])
-        name_node = fields["nombre"]
-        name = name_node.text()
-        aliases_node = fields.get("alias")
-        aliases = _texts(aliases_node) if aliases_node is not None else ()
-        for value in (name, *aliases):
-            key = value.lower()
-            if key in seen:
-                raise name_node.error(
-                    f"variable o alias duplicado '{value}' (ya definido en la línea {seen[key]})"
-                )
-            seen[key] = name_node.line
-        units = _texts(fields["unidades"])
-        if not units:
-            raise fields["unidades"].error("la variable necesita al menos una unidad")
-        variables.append(
-            Variable(name=name, label=_localized(fields["etiqueta"]), units=units, aliases=aliases)
-        )
-    return tuple(variables)
+    for i, variable in enumerate(doc.value.variables):
+        for value in (variable.name, *variable.aliases):
+            doc.unique(
+                seen,
+                value.lower(),
+                f"variable o alias duplicado '{value}'",
+                "variables",
+                i,
+                "nombre",
+            )
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read and check the policy file; the first problem raises PolicyError (file, line)."""
     policy_path = Path(path) if path is not None else default_schemas_dir() / POLICY_FILE
-    root = read_document(policy_path)
-    top = root.mapping(["version", "reglas", "variables"])
-    version = top["version"].code(_VERSION, "versión")
+    doc = read(policy_path, _PolicyFile)
     rules: dict[str, Rule] = {}
-    for item in top["reglas"].sequence():
-        rule = _rule(item)
+    for i in range(len(doc.value.reglas)):
+        rule = _rule(doc, i)
         if rule.id in rules:
-            raise item.error(
-                f"regla duplicada '{rule.id}' (ya definida en la línea {rules[rule.id].line})"
+            raise doc.error(
+                f"regla duplicada '{rule.id}' (ya definida en la línea {rules[rule.id].line})",
+                "reglas",
+                i,
             )
-        _check_rule(rule, item)
+        _check_rule(rule, doc, i)
         rules[rule.id] = rule
     missing = [rule_id for rule_id in SPECS if rule_id not in rules]
     if missing:
-        raise top["reglas"].error(f"falta la regla '{missing[0]}'")
+        raise doc.error(f"falta la regla '{missing[0]}'", "reglas")
+    _check_variables(doc)
     return Policy(
-        version=version,
+        version=doc.value.version,
         path=policy_path.resolve(),
         rules=MappingProxyType(rules),
-        variables=_variables(top["variables"]),
+        variables=tuple(doc.value.variables),
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> Policy:
-    return load_policy(path)
+_cache: FileCache[Path, Policy] = FileCache(load_policy, lambda path: [path])
 
 
 def policy(path: str | Path | None = None) -> Policy:
-    """The policy in `path` (default: the repository's schemas/policy.yaml), cached per edit."""
-    policy_path = (Path(path) if path is not None else default_schemas_dir() / POLICY_FILE)
-    policy_path = policy_path.resolve()
-    try:
-        mtime = policy_path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    return _load_cached(policy_path, mtime)
+    """The policy in `path` (default: the repository's schemas/policy.yaml), reloaded on edit."""
+    policy_path = Path(path) if path is not None else default_schemas_dir() / POLICY_FILE
+    return _cache(policy_path.resolve())
 
 
 def clear_cache() -> None:
-    _load_cached.cache_clear()
+    """Forget loaded policies, so the next policy() call reads the file again."""
+    _cache.clear()

@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from ..fields import decode_list
 from ..policy import metadata as policy_metadata
-from ..vocab.source import Node
 from . import profile
 from .facts import Environment, Facts, LinkState
 from .profile import Indicator
@@ -67,13 +66,14 @@ class Outcome:
 
 
 Function = Callable[[Facts, Indicator, Environment], Outcome]
-Reader = Callable[[Node], Any]
+# a parameter's type (msgspec decodes and checks the file's value against it)
+ParamType = Any
 
 REGISTRY: dict[str, Function] = {}
-PARAMETERS: dict[str, Mapping[str, Reader]] = {}
+PARAMETERS: dict[str, Mapping[str, ParamType]] = {}
 
 
-def indicator(indicator_id: str, **params: Reader) -> Callable[[Function], Function]:
+def indicator(indicator_id: str, **params: ParamType) -> Callable[[Function], Function]:
     """Register an indicator function and the parameters its entry in the file must give."""
 
     def register(function: Function) -> Function:
@@ -198,7 +198,7 @@ def temporal(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
 
 # --- Accessibility ----------------------------------------------------------------------------
 
-_UNCHECKED = {"sin_verificar": profile.choice(("negar", "otorgar"))}
+_UNCHECKED = {"sin_verificar": Literal["negar", "otorgar"]}
 
 
 @indicator("mqa.access_url", **_UNCHECKED)
@@ -451,7 +451,7 @@ def last_update(facts: Facts) -> dt.datetime | None:
     return _as_datetime(facts.package.get("metadata_modified"))
 
 
-_FRESHNESS = {"gracia": profile.number, "holgura_horas": profile.number}
+_FRESHNESS = {"gracia": profile.NonNegative, "holgura_horas": profile.NonNegative}
 
 
 def _timeliness(
@@ -539,10 +539,10 @@ for _id, _attribute in (
     ("sensor.implausible", "implausible"),
     ("sensor.units", "unit_inconsistent"),
 ):
-    indicator(_id, maximo=profile.number)(_at_most(_attribute))
+    indicator(_id, maximo=profile.NonNegative)(_at_most(_attribute))
 
 
-@indicator("sensor.completeness", minimo=profile.share)
+@indicator("sensor.completeness", minimo=profile.Share)
 def completeness(facts: Facts, ind: Indicator, env: Environment) -> Outcome:
     """A sensor dataset's share of expected readings: full points from the minimum up."""
     def compute(sensor: Any) -> Outcome:

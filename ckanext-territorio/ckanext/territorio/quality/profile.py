@@ -1,91 +1,73 @@
 """schemas/quality.yaml: scoring profiles as data, checked on load (file and line on error)."""
+
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Callable, Collection, Mapping
+import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
+
+from ..datafiles import DataFileError, Document, FileCache, read
 from ..vocab.loader import default_schemas_dir
-from ..vocab.model import LocalizedText
-from ..vocab.source import Node, VocabError, read_document
+from ..vocab.model import Bilingual, LocalizedText, Text
 
 QUALITY_FILE = "quality.yaml"
 RATINGS = ("excellent", "good", "sufficient", "bad")
 ENTITIES = ("dataset", "distribucion", "dataset_o_distribucion")
 DISTRIBUTION_MODES = ("proporcional", "alguna", "todas")
-TEXT_KEYS = ("cumple", "no_cumple", "no_aplica", "pendiente", "distribuciones", "sin_distribuciones")
+TEXT_KEYS = (
+    "cumple",
+    "no_cumple",
+    "no_aplica",
+    "pendiente",
+    "distribuciones",
+    "sin_distribuciones",
+)
 
-QualityFileError = VocabError
+QualityFileError = DataFileError
 
-_ID = re.compile(r"[a-z]+(?:\.[a-z_]+)+")
-_SLUG = re.compile(r"[a-z][a-z0-9_]*")
-_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-_]*")
 # a band's points are compared after rounding the total to one decimal
 EPSILON = 1e-9
 
+# --- value types: indicators.py declares each indicator's parameters with these -------------
 
-# --- value readers: each turns a YAML node into a typed value or raises with its line -------
-
-
-def number(node: Node) -> float:
-    result = node.number()
-    if result < 0 or result != result:  # negative or NaN
-        raise node.error(f"se esperaba un número no negativo, no '{node.text()}'")
-    return result
-
-
-def share(node: Node) -> float:
-    value = number(node)
-    if value > 1:
-        raise node.error(f"se esperaba una proporción entre 0 y 1, no '{node.text()}'")
-    return value
-
-
-def choice(options: Collection[str]) -> Callable[[Node], str]:
-    def read(node: Node) -> str:
-        value = node.text()
-        if value not in options:
-            raise node.error(f"valor inválido '{value}' (se admiten: {', '.join(options)})")
-        return value
-
-    return read
-
-
-def texts(node: Node) -> tuple[str, ...]:
-    return tuple(item.text() for item in node.sequence(allow_empty=True))
-
-
-def localized(node: Node) -> LocalizedText:
-    fields = node.mapping(["es", "en"])
-    return LocalizedText(es=fields["es"].text(), en=fields["en"].text())
-
-
-def _keys(node: Node) -> list[str]:
-    if node.is_null():
-        return []
-    return [str(k.value) for k, _ in getattr(node.node, "value", [])]
+NonNegative = Annotated[float, msgspec.Meta(ge=0)]
+Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
+Id = Annotated[
+    str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. mqa.keyword")
+]
+SlugId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", description="a-z, 0-9 y _")]
+Version = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")]
 
 
 # --- the file's records ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Methodology:
-    name: str
-    version: str
-    date: str
-    url: str
-    manual: str
+class Methodology(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The methodology the scores follow (its date as written, AAAA-MM-DD)."""
+
+    name: Text = msgspec.field(name="nombre")
+    version: Text
+    date: Text = msgspec.field(name="fecha")
+    url: Text
+    manual: Text
+
+    def __post_init__(self) -> None:
+        try:
+            dt.date.fromisoformat(self.date)
+        except ValueError:
+            raise ValueError(f"fecha inválida '{self.date}' (formato AAAA-MM-DD)") from None
 
 
-@dataclass(frozen=True)
-class Dimension:
-    id: str
-    label: LocalizedText
+class Dimension(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A scoring dimension (findability ...)."""
+
+    id: SlugId
+    label: Bilingual = msgspec.field(name="etiqueta")
 
 
 @dataclass(frozen=True)
@@ -176,164 +158,160 @@ class QualityFile:
         return self.profiles[profile_id or self.default_profile]
 
 
-# --- parsing ------------------------------------------------------------------------------
+# --- the file's shape ------------------------------------------------------------------
 
 
-def _methodology(node: Node) -> Methodology:
-    fields = node.mapping(["nombre", "version", "fecha", "url", "manual"])
-    fields["fecha"].date()
-    return Methodology(
-        name=fields["nombre"].text(),
-        version=fields["version"].text(),
-        date=fields["fecha"].text(),
-        url=fields["url"].text(),
-        manual=fields["manual"].text(),
-    )
+class _Shape(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of the file's shapes: unknown keys refused."""
 
 
-def _format_set(node: Node) -> tuple[bool, frozenset[str]]:
-    fields = node.mapping(["de_la_politica", "ademas"])
-    return fields["de_la_politica"].boolean(), frozenset(
-        t.upper() for t in texts(fields["ademas"])
-    )
+class _FormatSet(_Shape):
+    de_la_politica: bool
+    ademas: tuple[Text, ...]
 
 
-def _formats(node: Node) -> FormatLists:
-    fields = node.mapping(["no_propietarios", "legibles_por_maquina"])
-    policy_np, non_proprietary = _format_set(fields["no_propietarios"])
-    policy_mr, machine_readable = _format_set(fields["legibles_por_maquina"])
-    return FormatLists(
-        non_proprietary=non_proprietary,
-        machine_readable=machine_readable,
-        use_policy_non_proprietary=policy_np,
-        use_policy_machine_readable=policy_mr,
-    )
+class _Formats(_Shape):
+    no_propietarios: _FormatSet
+    legibles_por_maquina: _FormatSet
 
 
-def _dimensions(node: Node) -> tuple[Dimension, ...]:
-    found: dict[str, Dimension] = {}
-    for item in node.sequence():
-        fields = item.mapping(["id", "etiqueta"])
-        dim_id = fields["id"].code(_SLUG, "identificador de dimensión")
-        if dim_id in found:
-            raise fields["id"].error(f"dimensión duplicada '{dim_id}'")
-        found[dim_id] = Dimension(id=dim_id, label=localized(fields["etiqueta"]))
-    return tuple(found.values())
+class _Indicator(_Shape):
+    id: Id
+    dimension: Text
+    calculado_en: Literal["dataset", "distribucion", "dataset_o_distribucion"]
+    propiedad: Text
+    etiqueta: Bilingual
+    arreglo: Bilingual
+    detalle: Bilingual | None = None
+    parametros: dict[str, Any] | None = None
+
+
+class _Bands(_Shape):
+    excellent: NonNegative
+    good: NonNegative
+    sufficient: NonNegative
+    bad: NonNegative
+
+
+class _Proportional(_Shape):
+    proporcionales_a: Text
+
+
+class _Profile(_Shape):
+    id: SlugId
+    titulo: Bilingual
+    distribuciones: Literal["proporcional", "alguna", "todas"]
+    puntos: dict[str, NonNegative]
+    bandas: dict[str, Any]
+    incluye: Text | None = None
+
+
+_Texts = msgspec.defstruct(
+    "_Texts", [(k, Bilingual) for k in TEXT_KEYS], forbid_unknown_fields=True
+)
+
+
+def _nonempty(tp: Any) -> Any:
+    return Annotated[tp, msgspec.Meta(min_length=1)]
+
+
+class _QualityFile(_Shape):
+    version: Version
+    metodologia: Methodology
+    perfil_por_defecto: Text
+    tipos: _nonempty(tuple[Text, ...])  # type: ignore[valid-type]
+    textos: _Texts  # type: ignore[valid-type]
+    formatos: _Formats
+    dimensiones: _nonempty(list[Dimension])  # type: ignore[valid-type]
+    indicadores: _nonempty(list[_Indicator])  # type: ignore[valid-type]
+    perfiles: _nonempty(list[_Profile])  # type: ignore[valid-type]
+
+
+# --- checks across entries --------------------------------------------------------------
+
+Specs = Mapping[str, Mapping[str, Any]]
 
 
 def _indicator(
-    item: Node, dimensions: Collection[str], specs: Mapping[str, Mapping[str, Callable[[Node], Any]]]
+    doc: Document[_QualityFile], i: int, dimensions: Collection[str], specs: Specs
 ) -> Indicator:
-    fields = item.mapping(
-        ["id", "dimension", "calculado_en", "propiedad", "etiqueta", "arreglo"],
-        ["detalle", "parametros"],
+    entry, at = doc.value.indicadores[i], ("indicadores", i)
+    spec = specs.get(entry.id)
+    known = ", ".join(sorted(specs))
+    doc.check(
+        spec is not None, f"indicador desconocido '{entry.id}' (se admiten: {known})", *at, "id"
     )
-    id_node = fields["id"]
-    indicator_id = id_node.code(_ID, "identificador de indicador")
-    spec = specs.get(indicator_id)
-    if spec is None:
-        raise id_node.error(
-            f"indicador desconocido '{indicator_id}' (se admiten: {', '.join(sorted(specs))})"
-        )
-    dimension = fields["dimension"].text()
-    if dimension not in dimensions:
-        raise fields["dimension"].error(
-            f"dimensión desconocida '{dimension}' (se admiten: {', '.join(dimensions)})"
-        )
-    entity = choice(ENTITIES)(fields["calculado_en"])
+    assert spec is not None
+    message = f"dimensión desconocida '{entry.dimension}' (se admiten: {', '.join(dimensions)})"
+    doc.check(entry.dimension in dimensions, message, *at, "dimension")
     params: dict[str, Any] = {}
-    params_node = fields.get("parametros")
-    if spec:
-        if params_node is None:
-            raise item.error(f"el indicador '{indicator_id}' necesita 'parametros'")
-        given = params_node.mapping(list(spec))
-        params = {name: spec[name](node) for name, node in given.items()}
-    elif params_node is not None and not params_node.is_null():
-        params_node.mapping([])
-    detail = fields.get("detalle")
+    if spec or entry.parametros:
+        message = f"el indicador '{entry.id}' necesita 'parametros'"
+        doc.check(entry.parametros is not None, message, *at)
+        shape = msgspec.defstruct(entry.id, list(spec.items()), forbid_unknown_fields=True)
+        given = doc.convert(shape, *at, "parametros")
+        params = {name: getattr(given, name) for name in spec}
     return Indicator(
-        id=indicator_id,
-        dimension=dimension,
-        entity=entity,
-        dcat_property=fields["propiedad"].text(),
-        label=localized(fields["etiqueta"]),
-        fix=localized(fields["arreglo"]),
-        detail=localized(detail) if detail is not None else None,
-        params=MappingProxyType(params),
-        line=item.line,
-    )
+        entry.id, entry.dimension, entry.calculado_en, entry.propiedad, entry.etiqueta,
+        entry.arreglo, entry.detalle, MappingProxyType(params), doc.line(*at),
+    )  # fmt: skip
 
 
-def _bands(node: Node) -> tuple[Band, ...]:
-    given = node.mapping(RATINGS)
-    bands = [Band(rating, number(given[rating])) for rating in RATINGS]
+def _bands(doc: Document[_QualityFile], i: int) -> tuple[Band, ...]:
+    at = ("perfiles", i, "bandas")
+    given = doc.convert(_Bands, *at)
+    bands = [Band(rating, getattr(given, rating)) for rating in RATINGS]
     for higher, lower in zip(bands, bands[1:], strict=False):
-        if lower.minimum >= higher.minimum:
-            raise given[lower.rating].error(
-                f"la banda '{lower.rating}' debe empezar por debajo de '{higher.rating}'"
-            )
-    if bands[-1].minimum != 0:
-        raise given["bad"].error("la banda 'bad' debe empezar en 0")
+        message = f"la banda '{lower.rating}' debe empezar por debajo de '{higher.rating}'"
+        doc.check(lower.minimum < higher.minimum, message, *at, lower.rating)
+    doc.check(bands[-1].minimum == 0, "la banda 'bad' debe empezar en 0", *at, "bad")
     return tuple(bands)
 
 
 def _profile(
-    item: Node, indicators: Mapping[str, Indicator], earlier: Mapping[str, Profile]
+    doc: Document[_QualityFile],
+    i: int,
+    indicators: Mapping[str, Indicator],
+    earlier: Mapping[str, Profile],
 ) -> Profile:
-    fields = item.mapping(["id", "titulo", "distribuciones", "puntos", "bandas"], ["incluye"])
-    profile_id = fields["id"].code(_SLUG, "identificador de perfil")
+    entry, at = doc.value.perfiles[i], ("perfiles", i)
     points: dict[str, float] = {}
-    base: Profile | None = None
-    include = fields.get("incluye")
-    if include is not None:
-        base_id = include.text()
-        base = earlier.get(base_id)
-        if base is None:
-            raise include.error(f"'incluye' nombra un perfil no definido antes: '{base_id}'")
+    if entry.incluye is not None:
+        base = earlier.get(entry.incluye)
+        message = f"'incluye' nombra un perfil no definido antes: '{entry.incluye}'"
+        doc.check(base, message, *at, "incluye")
+        assert base is not None
         points.update(base.points)
-    points_node = fields["puntos"]
-    for name, node in points_node.mapping(_keys(points_node)).items():
-        if name not in indicators:
-            raise node.error(f"indicador no definido en 'indicadores': '{name}'")
-        points[name] = number(node)
-    if not points:
-        raise points_node.error("el perfil no tiene indicadores")
-    bands_node = fields["bandas"]
+    for name, value in entry.puntos.items():
+        message = f"indicador no definido en 'indicadores': '{name}'"
+        doc.check(name in indicators, message, *at, "puntos", name)
+        points[name] = value
+    doc.check(points, "el perfil no tiene indicadores", *at, "puntos")
     scale: float | None = None
-    if "proporcionales_a" in _keys(bands_node):
-        ref_node = bands_node.mapping(["proporcionales_a"])["proporcionales_a"]
-        ref = earlier.get(ref_node.text())
-        if ref is None:
-            raise ref_node.error(f"perfil no definido antes: '{ref_node.text()}'")
-        if ref.scale is not None:
-            raise ref_node.error("las bandas de referencia deben estar en puntos")
+    if "proporcionales_a" in entry.bandas:
+        ref_id = doc.convert(_Proportional, *at, "bandas").proporcionales_a
+        ref = earlier.get(ref_id)
+        ref_at = (*at, "bandas", "proporcionales_a")
+        doc.check(ref, f"perfil no definido antes: '{ref_id}'", *ref_at)
+        assert ref is not None
+        doc.check(ref.scale is None, "las bandas de referencia deben estar en puntos", *ref_at)
         bands, scale = ref.bands, ref.max_points
     else:
-        bands = _bands(bands_node)
-        top = bands[0].minimum
-        if top > sum(points.values()):
-            raise bands_node.error(
-                f"la banda 'excellent' ({top:g}) supera el máximo del perfil ({sum(points.values()):g})"
-            )
+        bands, top = _bands(doc, i), sum(points.values())
+        message = (
+            f"la banda 'excellent' ({bands[0].minimum:g}) supera el máximo del perfil ({top:g})"
+        )
+        doc.check(bands[0].minimum <= top, message, *at, "bandas")
     return Profile(
-        id=profile_id,
-        title=localized(fields["titulo"]),
-        distributions=choice(DISTRIBUTION_MODES)(fields["distribuciones"]),
-        points=MappingProxyType(points),
-        bands=bands,
-        scale=scale,
-        line=item.line,
-    )
+        entry.id, entry.titulo, entry.distribuciones, MappingProxyType(points), bands, scale,
+        doc.line(*at),
+    )  # fmt: skip
 
 
-def load_quality(
-    path: str | Path | None = None,
-    *,
-    specs: Mapping[str, Mapping[str, Callable[[Node], Any]]] | None = None,
-) -> QualityFile:
+def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) -> QualityFile:
     """Read and check the scoring file; the first problem raises QualityFileError (file, line).
 
-    ``specs`` maps each indicator id the engine knows to its parameter readers (default:
+    ``specs`` maps each indicator id the engine knows to its parameters' types (default:
     the registry in ``indicators.py``).
     """
     if specs is None:
@@ -341,79 +319,67 @@ def load_quality(
 
         specs = PARAMETERS
     quality_path = Path(path) if path is not None else default_schemas_dir() / QUALITY_FILE
-    root = read_document(quality_path)
-    top = root.mapping(
-        [
-            "version",
-            "metodologia",
-            "perfil_por_defecto",
-            "tipos",
-            "textos",
-            "formatos",
-            "dimensiones",
-            "indicadores",
-            "perfiles",
-        ]
-    )
-    version = top["version"].code(_VERSION, "versión")
-    text_nodes = top["textos"].mapping(TEXT_KEYS)
-    dimensions = _dimensions(top["dimensiones"])
-    dimension_ids = [d.id for d in dimensions]
+    doc = read(quality_path, _QualityFile)
+    top = doc.value
+    dimensions: dict[str, Dimension] = {}
+    for i, dim in enumerate(top.dimensiones):
+        if dim.id in dimensions:
+            raise doc.error(f"dimensión duplicada '{dim.id}'", "dimensiones", i, "id")
+        dimensions[dim.id] = dim
     indicators: dict[str, Indicator] = {}
-    for item in top["indicadores"].sequence():
-        indicator = _indicator(item, dimension_ids, specs)
+    for i in range(len(top.indicadores)):
+        indicator = _indicator(doc, i, list(dimensions), specs)
         if indicator.id in indicators:
-            raise item.error(
+            raise doc.error(
                 f"indicador duplicado '{indicator.id}' "
-                f"(ya definido en la línea {indicators[indicator.id].line})"
+                f"(ya definido en la línea {indicators[indicator.id].line})",
+                "indicadores",
+                i,
             )
         indicators[indicator.id] = indicator
     profiles: dict[str, Profile] = {}
-    for item in top["perfiles"].sequence():
-        profile = _profile(item, indicators, profiles)
+    for i in range(len(top.perfiles)):
+        profile = _profile(doc, i, indicators, profiles)
         if profile.id in profiles:
-            raise item.error(f"perfil duplicado '{profile.id}'")
+            raise doc.error(f"perfil duplicado '{profile.id}'", "perfiles", i)
         profiles[profile.id] = profile
     if "mqa" not in profiles:
-        raise top["perfiles"].error("falta el perfil 'mqa' (la comparación con data.europa.eu)")
-    default_node = top["perfil_por_defecto"]
-    default = default_node.text()
-    if default not in profiles:
-        raise default_node.error(
-            f"perfil por defecto desconocido '{default}' (se admiten: {', '.join(profiles)})"
+        raise doc.error("falta el perfil 'mqa' (la comparación con data.europa.eu)", "perfiles")
+    if top.perfil_por_defecto not in profiles:
+        raise doc.error(
+            f"perfil por defecto desconocido '{top.perfil_por_defecto}' "
+            f"(se admiten: {', '.join(profiles)})",
+            "perfil_por_defecto",
         )
-    dataset_types = texts(top["tipos"])
-    if not dataset_types:
-        raise top["tipos"].error("indique al menos un tipo de conjunto")
+    formats = top.formatos
     return QualityFile(
-        version=version,
+        version=top.version,
         path=quality_path.resolve(),
-        methodology=_methodology(top["metodologia"]),
-        default_profile=default,
-        dataset_types=dataset_types,
-        texts=MappingProxyType({key: localized(node) for key, node in text_nodes.items()}),
-        formats=_formats(top["formatos"]),
-        dimensions=dimensions,
+        methodology=top.metodologia,
+        default_profile=top.perfil_por_defecto,
+        dataset_types=top.tipos,
+        texts=MappingProxyType({key: getattr(top.textos, key) for key in TEXT_KEYS}),
+        formats=FormatLists(
+            non_proprietary=frozenset(t.upper() for t in formats.no_propietarios.ademas),
+            machine_readable=frozenset(t.upper() for t in formats.legibles_por_maquina.ademas),
+            use_policy_non_proprietary=formats.no_propietarios.de_la_politica,
+            use_policy_machine_readable=formats.legibles_por_maquina.de_la_politica,
+        ),
+        dimensions=tuple(dimensions.values()),
         indicators=MappingProxyType(indicators),
         profiles=MappingProxyType(profiles),
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int) -> QualityFile:
-    return load_quality(path)
+_cache: FileCache[Path, QualityFile] = FileCache(load_quality, lambda path: [path])
 
 
 def quality_file(path: str | Path | None = None) -> QualityFile:
-    """The scoring file in `path` (default: schemas/quality.yaml), cached per edit."""
+    """The scoring file in `path` (default: schemas/quality.yaml), reloaded on edit."""
     quality_path = Path(path) if path is not None else default_schemas_dir() / QUALITY_FILE
-    quality_path = quality_path.resolve()
-    try:
-        mtime = quality_path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    return _load_cached(quality_path, mtime)
+    return _cache(quality_path.resolve())
 
 
 def clear_cache() -> None:
-    _load_cached.cache_clear()
+    """Forget loaded scoring files, so the next call reads the file again."""
+    _cache.clear()

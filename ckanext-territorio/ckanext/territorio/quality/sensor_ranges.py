@@ -4,24 +4,55 @@ Every variable and unit in the file must exist in the policy's variable vocabula
 (``policy.yaml``, section ``variables``), so the two cannot drift apart: a bad entry stops
 start-up with the file and line, like the other files in ``schemas/``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Annotated, Literal
 
+import msgspec
+
+from ..datafiles import FileCache, read
+from ..policy import document
 from ..policy.document import Policy
-from ..vocab.source import Node, VocabError, read_document
+from ..vocab.model import Text
 
 RANGES_FILE = "sensor_ranges.yaml"
 ANY_VALUE = "cualquiera"
 
+Bound = Annotated[
+    tuple[float, float | None],
+    msgspec.Meta(description="[mínimo, máximo], máximo ~ para no poner tope"),
+]
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    citation: str
-    url: str
+
+class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Where a range comes from."""
+
+    citation: Text = msgspec.field(name="cita")
+    url: Text
+
+
+class _Variable(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    rango: Annotated[dict[Text, Bound], msgspec.Meta(min_length=1)]
+    fuente: Text
+    admite_negativos: bool = False
+    repeticion_admitida: list[float] | Literal["cualquiera"] | None = None
+
+
+class _Fraction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    parte: Text
+    total: Text
+
+
+class _RangesFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    fuentes: dict[Text, Source]
+    notaciones: dict[Text, Text]
+    variables: dict[Text, _Variable]
+    fracciones: list[_Fraction] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,131 +81,65 @@ class SensorRanges:
         return self.notations.get(text, text)
 
 
-def _bounds(node: Node, units: tuple[str, ...]) -> dict[str, tuple[float, float | None]]:
-    import yaml
-
-    if not isinstance(node.node, yaml.MappingNode):
-        raise node.error("se esperaba un mapeo {unidad UCUM: [mínimo, máximo]}")
-    bounds: dict[str, tuple[float, float | None]] = {}
-    for key_node, value_node in node.node.value:
-        key = Node(key_node, node.path)
-        unit = key.text()
-        if unit in bounds:
-            raise key.error(f"unidad duplicada '{unit}'")
-        if unit not in units:
-            raise key.error(
-                f"la unidad '{unit}' no es de esta variable en la política ({', '.join(units)})"
-            )
-        pair = Node(value_node, node.path).sequence()
-        if len(pair) != 2:
-            raise key.error("el rango es [mínimo, máximo] (máximo ~ para no poner tope)")
-        low = pair[0].number()
-        high = None if pair[1].is_null() else pair[1].number()
-        if high is not None and high < low:
-            raise pair[1].error(f"el máximo {high:g} es menor que el mínimo {low:g}")
-        bounds[unit] = (low, high)
-    if not bounds:
-        raise node.error("la variable necesita al menos un rango")
-    return bounds
-
-
-def _repeatable(node: Node | None) -> tuple[bool, tuple[float, ...]]:
-    if node is None:
-        return False, ()
-    import yaml
-
-    if isinstance(node.node, yaml.ScalarNode):
-        if node.text() != ANY_VALUE:
-            raise node.error(f"se esperaba una lista de valores o '{ANY_VALUE}'")
-        return True, ()
-    return False, tuple(item.number() for item in node.sequence())
-
-
 def load_ranges(path: Path, policy: Policy) -> SensorRanges:
     """Read and check the file against ``policy``'s variables; the first problem raises VocabError."""
-    import yaml
-
-    top = read_document(path).mapping(["fuentes", "notaciones", "variables"], ["fracciones"])
-    sources: dict[str, Source] = {}
-    if not isinstance(top["fuentes"].node, yaml.MappingNode):
-        raise top["fuentes"].error("se esperaba un mapeo identificador: {cita, url}")
-    for key_node, value_node in top["fuentes"].node.value:
-        fields = Node(value_node, path).mapping(["cita", "url"])
-        sources[str(key_node.value)] = Source(fields["cita"].text(), fields["url"].text())
+    doc = read(path, _RangesFile)
+    top = doc.value
     policy_units = {unit for variable in policy.variables for unit in variable.units}
-    notations: dict[str, str] = {}
-    if not isinstance(top["notaciones"].node, yaml.MappingNode):
-        raise top["notaciones"].error("se esperaba un mapeo notación: código UCUM")
-    for key_node, value_node in top["notaciones"].node.value:
-        target = Node(value_node, path)
-        code = target.text()
-        if code not in policy_units:
-            raise target.error(f"'{code}' no es una unidad UCUM del vocabulario de la política")
-        notations[Node(key_node, path).text()] = code
-    variables: dict[str, VariableRanges] = {}
-    if not isinstance(top["variables"].node, yaml.MappingNode):
-        raise top["variables"].error("se esperaba un mapeo variable: {rango, fuente}")
+    for notation, code in top.notaciones.items():
+        message = f"'{code}' no es una unidad UCUM del vocabulario de la política"
+        doc.check(code in policy_units, message, "notaciones", notation)
     by_name = {variable.name: variable for variable in policy.variables}
-    for key_node, value_node in top["variables"].node.value:
-        key = Node(key_node, path)
-        name = key.text()
+    unknown = "'{}' no es una variable del vocabulario de la política"
+    variables: dict[str, VariableRanges] = {}
+    for name, entry in top.variables.items():
+        at = ("variables", name)
         known = by_name.get(name)
-        if known is None:
-            raise key.error(f"'{name}' no es una variable del vocabulario de la política")
-        if name in variables:
-            raise key.error(f"variable duplicada '{name}'")
-        fields = Node(value_node, path).mapping(
-            ["rango", "fuente"], ["admite_negativos", "repeticion_admitida"]
-        )
-        source = fields["fuente"].text()
-        if source not in sources:
-            raise fields["fuente"].error(f"fuente desconocida '{source}'")
-        negatives = fields["admite_negativos"].boolean() if "admite_negativos" in fields else False
-        any_repeat, repeatable = _repeatable(fields.get("repeticion_admitida"))
+        doc.check(known, unknown.format(name), *at)
+        assert known is not None
+        for unit, (low, high) in entry.rango.items():
+            units = ", ".join(known.units)
+            message = f"la unidad '{unit}' no es de esta variable en la política ({units})"
+            doc.check(unit in known.units, message, *at, "rango", unit)
+            message = (
+                f"el máximo {high:g} es menor que el mínimo {low:g}" if high is not None else ""
+            )
+            doc.check(high is None or high >= low, message, *at, "rango", unit, 1)
+        message = f"fuente desconocida '{entry.fuente}'"
+        doc.check(entry.fuente in top.fuentes, message, *at, "fuente")
+        repeat = entry.repeticion_admitida
         variables[name] = VariableRanges(
             name=name,
-            bounds=MappingProxyType(_bounds(fields["rango"], known.units)),
-            negatives=negatives,
-            any_repeat=any_repeat,
-            repeatable=repeatable,
-            source=source,
+            bounds=MappingProxyType(dict(entry.rango)),
+            negatives=entry.admite_negativos,
+            any_repeat=repeat == ANY_VALUE,
+            repeatable=tuple(repeat) if isinstance(repeat, list) else (),
+            source=entry.fuente,
         )
-    fractions: list[tuple[str, str]] = []
-    for item in top["fracciones"].sequence() if "fracciones" in top else ():
-        fields = item.mapping(["parte", "total"])
-        pair = (fields["parte"].text(), fields["total"].text())
-        for node, name in zip((fields["parte"], fields["total"]), pair, strict=True):
-            if name not in by_name:
-                raise node.error(f"'{name}' no es una variable del vocabulario de la política")
-        fractions.append(pair)
+    for i, fraction in enumerate(top.fracciones):
+        for key in ("parte", "total"):
+            value = getattr(fraction, key)
+            doc.check(value in by_name, unknown.format(value), "fracciones", i, key)
     return SensorRanges(
         path=path.resolve(),
-        sources=MappingProxyType(sources),
-        notations=MappingProxyType(notations),
+        sources=MappingProxyType(dict(top.fuentes)),
+        notations=MappingProxyType(dict(top.notaciones)),
         variables=MappingProxyType(variables),
-        fractions=tuple(fractions),
+        fractions=tuple((f.parte, f.total) for f in top.fracciones),
     )
 
 
-# keyed by the file's edit and the policy object (policies are cached per edit of their file)
-_cache: dict[tuple[Path, int, int], tuple[Policy, SensorRanges]] = {}
+# keyed by both files: a policy is itself reloaded when its file changes
+_cache: FileCache[tuple[Path, Path], SensorRanges] = FileCache(
+    lambda key: load_ranges(key[0], document.policy(key[1])), lambda key: key
+)
 
 
 def ranges(schemas_dir: Path, policy: Policy) -> SensorRanges:
-    """The file in ``schemas_dir`` checked against ``policy`` (reloaded when either changes)."""
-    path = (schemas_dir / RANGES_FILE).resolve()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        raise VocabError(path, None, "no se encuentra el archivo") from None
-    key = (path, mtime, id(policy))
-    hit = _cache.get(key)
-    if hit is None or hit[0] is not policy:
-        if len(_cache) > 8:
-            _cache.clear()
-        hit = _cache[key] = (policy, load_ranges(path, policy))
-    return hit[1]
+    """The file in ``schemas_dir`` checked against ``policy`` (reloaded when either file changes)."""
+    return _cache(((schemas_dir / RANGES_FILE).resolve(), policy.path))
 
 
 def clear_cache() -> None:
+    """Forget loaded ranges, so the next call reads the file again."""
     _cache.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..datafiles import DataFileError as VocabError
 from .loader import default_schemas_dir, load_framework
 from .lookups import (
     clear_cache,
@@ -30,7 +31,6 @@ from .model import (
     Region,
     Subdimension,
 )
-from .source import VocabError
 
 __all__ = [
     "Assignment",

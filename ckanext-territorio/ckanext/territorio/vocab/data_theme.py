@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import msgspec
+
+from ..datafiles import FileCache, read
 from .loader import default_schemas_dir
-from .model import LocalizedText
-from .source import Node, read_document
+from .model import AuthorityCode, Bilingual, UriBase
 
 DATA_THEMES_FILE = "temas_ue.yaml"
 
-CODE = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*")
-URI_BASE = re.compile(r"https?://\S+/")
 
+class DataTheme(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One theme of the authority table, as written in the file."""
 
-@dataclass(frozen=True, slots=True)
-class DataTheme:
-    code: str
-    label: LocalizedText
+    code: AuthorityCode = msgspec.field(name="codigo")
+    label: Bilingual = msgspec.field(name="etiqueta")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,40 +41,30 @@ class DataThemeTable:
     def by_uri(self, uri: str) -> DataTheme | None:
         if not uri.startswith(self.uri_base):
             return None
-        return self.by_code.get(uri[len(self.uri_base):])
+        return self.by_code.get(uri[len(self.uri_base) :])
+
+
+class _File(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    uri_base: UriBase
+    temas: list[DataTheme]
 
 
 def load_data_themes(schemas_dir: str | Path | None = None) -> DataThemeTable:
     """Read and check temas_ue.yaml; the first problem raises VocabError."""
     root_dir = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    top = read_document(root_dir / "vocab" / DATA_THEMES_FILE).mapping(["uri_base", "temas"])
-    uri_base = top["uri_base"].code(URI_BASE, "URI base (http(s)://... terminado en /)")
-    themes: list[DataTheme] = []
+    doc = read(root_dir / "vocab" / DATA_THEMES_FILE, _File)
     lines: dict[str, int] = {}
-    for item in top["temas"].sequence():
-        fields = item.mapping(["codigo", "etiqueta"])
-        code_node = fields["codigo"]
-        code = code_node.code(CODE, "código de tema")
-        if code in lines:
-            raise code_node.error(
-                f"código duplicado '{code}' (ya definido en la línea {lines[code]})"
-            )
-        lines[code] = code_node.line
-        themes.append(DataTheme(code=code, label=_label(fields["etiqueta"])))
-    return DataThemeTable(uri_base=uri_base, themes=tuple(themes))
+    for i, theme in enumerate(doc.value.temas):
+        doc.unique(lines, theme.code, f"código duplicado '{theme.code}'", "temas", i, "codigo")
+    return DataThemeTable(uri_base=doc.value.uri_base, themes=tuple(doc.value.temas))
 
 
-def _label(node: Node) -> LocalizedText:
-    fields = node.mapping(["es", "en"])
-    return LocalizedText(es=fields["es"].text(), en=fields["en"].text())
-
-
-@functools.lru_cache(maxsize=4)
-def _load_cached(root: Path) -> DataThemeTable:
-    return load_data_themes(root)
+_cache: FileCache[Path, DataThemeTable] = FileCache(
+    load_data_themes, lambda root: [root / "vocab" / DATA_THEMES_FILE]
+)
 
 
 def data_themes(schemas_dir: str | Path | None = None) -> DataThemeTable:
-    """The table loaded from `schemas_dir` (default: the repository's schemas/), cached."""
+    """The table loaded from `schemas_dir` (default: the repository's schemas/), reloaded on edit."""
     root = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    return _load_cached(root.resolve())
+    return _cache(root.resolve())

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import msgspec
+
+from ..datafiles import FileCache, read
 from .loader import default_schemas_dir
-from .source import read_document
+from .model import AuthorityCode, Text, UriBase
 
 FILE_TYPES_FILE = "formatos.yaml"
-
-CODE = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*")
-URI_BASE = re.compile(r"https?://\S+/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +40,7 @@ class FileTypeTable:
             for name in (file_type.format, *file_type.aliases)
         }
         object.__setattr__(self, "by_name", MappingProxyType(names))
-        object.__setattr__(
-            self, "by_code", MappingProxyType({t.code: t for t in self.file_types})
-        )
+        object.__setattr__(self, "by_code", MappingProxyType({t.code: t for t in self.file_types}))
 
     def uri(self, code: str) -> str:
         return self.uri_base + code
@@ -53,50 +49,47 @@ class FileTypeTable:
         """The entry for a CKAN format name or alias (any case) or the authority's URI."""
         text = value.strip()
         if text.startswith(self.uri_base):
-            return self.by_code.get(text[len(self.uri_base):])
+            return self.by_code.get(text[len(self.uri_base) :])
         return self.by_name.get(text.casefold())
+
+
+class _Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    codigo: AuthorityCode
+    formato: Text
+    alias: list[Text] = []
+
+
+class _File(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    uri_base: UriBase
+    formatos: list[_Entry]
 
 
 def load_file_types(schemas_dir: str | Path | None = None) -> FileTypeTable:
     """Read and check formatos.yaml; the first problem raises VocabError."""
     root_dir = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    top = read_document(root_dir / "vocab" / FILE_TYPES_FILE).mapping(["uri_base", "formatos"])
-    uri_base = top["uri_base"].code(URI_BASE, "URI base (http(s)://... terminado en /)")
+    doc = read(root_dir / "vocab" / FILE_TYPES_FILE, _File)
     file_types: list[FileType] = []
     code_lines: dict[str, int] = {}
     name_lines: dict[str, int] = {}
-    for item in top["formatos"].sequence():
-        fields = item.mapping(["codigo", "formato"], ["alias"])
-        code_node = fields["codigo"]
-        code = code_node.code(CODE, "código de formato")
-        if code in code_lines:
-            raise code_node.error(
-                f"código duplicado '{code}' (ya definido en la línea {code_lines[code]})"
-            )
-        code_lines[code] = code_node.line
-        name_nodes = [fields["formato"]]
-        if "alias" in fields:
-            name_nodes += fields["alias"].sequence()
-        names = []
-        for node in name_nodes:
-            name = node.text()
-            key = name.casefold()
-            if key in name_lines:
-                raise node.error(
-                    f"formato duplicado '{name}' (ya definido en la línea {name_lines[key]})"
-                )
-            name_lines[key] = node.line
-            names.append(name)
-        file_types.append(FileType(code=code, format=names[0], aliases=tuple(names[1:])))
-    return FileTypeTable(uri_base=uri_base, file_types=tuple(file_types))
+    for i, entry in enumerate(doc.value.formatos):
+        at = ("formatos", i)
+        doc.unique(code_lines, entry.codigo, f"código duplicado '{entry.codigo}'", *at, "codigo")
+        names = [
+            (entry.formato, ("formato",)),
+            *((a, ("alias", j)) for j, a in enumerate(entry.alias)),
+        ]
+        for name, steps in names:
+            doc.unique(name_lines, name.casefold(), f"formato duplicado '{name}'", *at, *steps)
+        file_types.append(FileType(entry.codigo, entry.formato, tuple(entry.alias)))
+    return FileTypeTable(uri_base=doc.value.uri_base, file_types=tuple(file_types))
 
 
-@functools.lru_cache(maxsize=4)
-def _load_cached(root: Path) -> FileTypeTable:
-    return load_file_types(root)
+_cache: FileCache[Path, FileTypeTable] = FileCache(
+    load_file_types, lambda root: [root / "vocab" / FILE_TYPES_FILE]
+)
 
 
 def file_types(schemas_dir: str | Path | None = None) -> FileTypeTable:
-    """The table loaded from `schemas_dir` (default: the repository's schemas/), cached."""
+    """The table loaded from `schemas_dir` (default: the repository's schemas/), reloaded on edit."""
     root = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    return _load_cached(root.resolve())
+    return _cache(root.resolve())

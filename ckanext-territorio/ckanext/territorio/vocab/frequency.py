@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import msgspec
+
+from ..datafiles import FileCache, read
 from .loader import default_schemas_dir
-from .model import LocalizedText
-from .source import Node, read_document
+from .model import AuthorityCode, Bilingual, LocalizedText, Text, UriBase
 
 FREQUENCIES_FILE = "frecuencias.yaml"
-
-CODE = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*")
-URI_BASE = re.compile(r"https?://\S+/")
 # ISO 8601 durations of whole units (PT1H, P1D, P2W, P1M, P1Y, PT33H36M)
 DURATION = re.compile(
     r"P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -45,9 +43,7 @@ class FrequencyTable:
 
     def __post_init__(self) -> None:
         # frozen dataclass: the index is derived once here, never reassigned
-        object.__setattr__(
-            self, "by_code", MappingProxyType({f.code: f for f in self.frequencies})
-        )
+        object.__setattr__(self, "by_code", MappingProxyType({f.code: f for f in self.frequencies}))
 
     def uri(self, code: str) -> str:
         return self.uri_base + code
@@ -56,33 +52,42 @@ class FrequencyTable:
         """The code for `value` given as a code (any case) or as the authority's URI."""
         text = value.strip()
         if text.startswith(self.uri_base):
-            text = text[len(self.uri_base):]
+            text = text[len(self.uri_base) :]
         text = text.upper()
         return text if text in self.by_code else None
+
+
+class _Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    codigo: AuthorityCode
+    etiqueta: Bilingual
+    periodo: Text | None = None
+
+
+class _File(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    uri_base: UriBase
+    frecuencias: list[_Entry]
 
 
 def load_frequencies(schemas_dir: str | Path | None = None) -> FrequencyTable:
     """Read and check frecuencias.yaml; the first problem raises VocabError."""
     root_dir = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    top = read_document(root_dir / "vocab" / FREQUENCIES_FILE).mapping(
-        ["uri_base", "frecuencias"]
-    )
-    uri_base = top["uri_base"].code(URI_BASE, "URI base (http(s)://... terminado en /)")
+    doc = read(root_dir / "vocab" / FREQUENCIES_FILE, _File)
     frequencies: list[Frequency] = []
     lines: dict[str, int] = {}
-    for item in top["frecuencias"].sequence():
-        fields = item.mapping(["codigo", "etiqueta"], ["periodo"])
-        code_node = fields["codigo"]
-        code = code_node.code(CODE, "código de frecuencia")
-        if code in lines:
-            raise code_node.error(
-                f"código duplicado '{code}' (ya definido en la línea {lines[code]})"
+    for i, entry in enumerate(doc.value.frecuencias):
+        doc.unique(
+            lines, entry.codigo, f"código duplicado '{entry.codigo}'", "frecuencias", i, "codigo"
+        )
+        period = parse_duration(entry.periodo) if entry.periodo is not None else None
+        if entry.periodo is not None and period is None:
+            raise doc.error(
+                f"periodo inválido '{entry.periodo}' (duración ISO 8601, p. ej. PT1H, P1D, P1M)",
+                "frecuencias",
+                i,
+                "periodo",
             )
-        lines[code] = code_node.line
-        period_node = fields.get("periodo")
-        period = _period(period_node) if period_node is not None else None
-        frequencies.append(Frequency(code=code, label=_label(fields["etiqueta"]), period=period))
-    return FrequencyTable(uri_base=uri_base, frequencies=tuple(frequencies))
+        frequencies.append(Frequency(code=entry.codigo, label=entry.etiqueta, period=period))
+    return FrequencyTable(uri_base=doc.value.uri_base, frequencies=tuple(frequencies))
 
 
 def parse_duration(text: str) -> dt.timedelta | None:
@@ -101,29 +106,17 @@ def parse_duration(text: str) -> dt.timedelta | None:
     return period if period > dt.timedelta(0) else None
 
 
-def _period(node: Node) -> dt.timedelta:
-    value = node.text()
-    period = parse_duration(value)
-    if period is None:
-        raise node.error(f"periodo inválido '{value}' (duración ISO 8601, p. ej. PT1H, P1D, P1M)")
-    return period
-
-
-def _label(node: Node) -> LocalizedText:
-    fields = node.mapping(["es", "en"])
-    return LocalizedText(es=fields["es"].text(), en=fields["en"].text())
-
-
-@functools.lru_cache(maxsize=4)
-def _load_cached(root: Path) -> FrequencyTable:
-    return load_frequencies(root)
+_cache: FileCache[Path, FrequencyTable] = FileCache(
+    load_frequencies, lambda root: [root / "vocab" / FREQUENCIES_FILE]
+)
 
 
 def frequencies(schemas_dir: str | Path | None = None) -> FrequencyTable:
-    """The table loaded from `schemas_dir` (default: the repository's schemas/), cached."""
+    """The table loaded from `schemas_dir` (default: the repository's schemas/), reloaded on edit."""
     root = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    return _load_cached(root.resolve())
+    return _cache(root.resolve())
 
 
 def clear_cache() -> None:
-    _load_cached.cache_clear()
+    """Forget loaded tables, so the next call reads the file again."""
+    _cache.clear()

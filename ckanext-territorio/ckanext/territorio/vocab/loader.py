@@ -1,44 +1,128 @@
-"""Loading and validating the vocabulary files in schemas/vocab/ into a Framework."""
+"""Loading the vocabulary files in schemas/vocab/ into a Framework, with cross-file checks."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import datetime as dt
+import functools
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
+import msgspec
+
+from ..datafiles import Document, read
 from .model import (
     Assignment,
+    Bilingual,
     CodeChange,
     Comuna,
+    CutComuna,
     Dimension,
     Framework,
     Initiative,
     InitiativeStatus,
-    LocalizedText,
     National,
     Province,
     Region,
+    Slug,
     Subdimension,
+    Text,
 )
-from .source import Node, read_document
 
 DIMENSIONS_FILE = "dimensiones.yaml"
 REGIONS_FILE = "regiones.yaml"
 COMUNAS_FILE = "comunas.yaml"
 ASSIGNMENTS_FILE = "asignaciones.yaml"
 INITIATIVES_FILE = "iniciativas.yaml"
+FILES = (DIMENSIONS_FILE, REGIONS_FILE, COMUNAS_FILE, ASSIGNMENTS_FILE, INITIATIVES_FILE)
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-ISO_REGION = re.compile(r"CL-[A-Z]{2}")
-NATIONAL_CODE = re.compile(r"[A-Z]{2}")
-CUT_REGION = re.compile(r"\d{2}")
-CUT_PROVINCE = re.compile(r"\d{3}")
-CUT_COMUNA = re.compile(r"\d{5}")
-ROMAN = re.compile(r"[IVX]+|RM")
-# CKAN dataset names are at most 100 characters
-MAX_SLUG_LENGTH = 100
+T = TypeVar("T")
+NonEmpty = Annotated[list[T], msgspec.Meta(min_length=1)]
+Count = Annotated[int, msgspec.Meta(ge=0)]
 
 
+IsoRegion = Annotated[str, msgspec.Meta(pattern=r"^CL-[A-Z]{2}$", description="ISO 3166-2, CL-XX")]
+CutRegion = Annotated[str, msgspec.Meta(pattern=r"^\d{2}$", description="CUT de región, 2 dígitos")]
+CutProvince = Annotated[
+    str, msgspec.Meta(pattern=r"^\d{3}$", description="CUT de provincia, 3 dígitos")
+]
+Roman = Annotated[str, msgspec.Meta(pattern=r"^(?:[IVX]+|RM)$", description="número romano")]
+
+
+class _File(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of the file shapes: unknown keys refused."""
+
+
+class _Sub(_File):
+    slug: Slug
+    etiqueta: Bilingual
+
+
+class _Dimension(_File):
+    slug: Slug
+    etiqueta: Bilingual
+    descripcion: Bilingual
+    subdimensiones: NonEmpty[_Sub]
+    transversal: bool = False
+
+
+class _Dimensions(_File):
+    dimensiones: NonEmpty[_Dimension]
+
+
+class _Totals(_File):
+    regiones: Count
+    provincias: Count
+
+
+class _Province(_File):
+    cut: CutProvince
+    nombre: Text
+
+
+class _Region(_File):
+    iso: IsoRegion
+    cut: CutRegion
+    romano: Roman
+    nombre: Text
+    nombre_oficial: Text
+    capital: CutComuna
+    provincias: NonEmpty[_Province]
+
+
+class _Regions(_File):
+    total_esperado: _Totals
+    nacional: National
+    regiones: NonEmpty[_Region]
+
+
+class _Equivalence(_File):
+    anterior: CutComuna
+    actual: CutComuna
+
+
+class _CodeChanges(_File):
+    norma: Text
+    vigente_desde: dt.date
+    equivalencias: NonEmpty[_Equivalence]
+
+
+class _Comunas(_File):
+    total_esperado: Count
+    comunas: NonEmpty[Comuna]
+    cambios_de_codigo: list[_CodeChanges] = []
+
+
+class _Assignments(_File):
+    asignaciones: NonEmpty[Assignment]
+
+
+class _Initiatives(_File):
+    estados: NonEmpty[InitiativeStatus]
+    iniciativas: NonEmpty[Initiative]
+
+
+@functools.cache
 def default_schemas_dir() -> Path:
     """The schemas installed with the package (in a checkout, a link to the repository's schemas/)."""
     return Path(__file__).resolve().parent.parent / "schemas"
@@ -47,384 +131,183 @@ def default_schemas_dir() -> Path:
 def load_framework(schemas_dir: str | Path | None = None) -> Framework:
     """Read and cross-check every vocabulary file; the first problem raises VocabError."""
     vocab_dir = Path(schemas_dir if schemas_dir is not None else default_schemas_dir()) / "vocab"
-    dimensions = _load_dimensions(read_document(vocab_dir / DIMENSIONS_FILE))
-    regions_file = _load_regions(read_document(vocab_dir / REGIONS_FILE))
-    regions = regions_file.regions
-    comunas, code_changes = _load_comunas(read_document(vocab_dir / COMUNAS_FILE), regions)
-    _check_regions_against_comunas(regions_file, comunas)
-    assignments = _load_assignments(
-        read_document(vocab_dir / ASSIGNMENTS_FILE), dimensions, regions
-    )
-    statuses, initiatives = _load_initiatives(
-        read_document(vocab_dir / INITIATIVES_FILE), dimensions, regions, comunas
-    )
+    dims = read(vocab_dir / DIMENSIONS_FILE, _Dimensions)
+    regs = read(vocab_dir / REGIONS_FILE, _Regions)
+    coms = read(vocab_dir / COMUNAS_FILE, _Comunas)
+    assigned = read(vocab_dir / ASSIGNMENTS_FILE, _Assignments)
+    planned = read(vocab_dir / INITIATIVES_FILE, _Initiatives)
+    dimensions = _dimensions(dims)
+    regions = _regions(regs)
+    comunas = _comunas(coms, regions)
+    _check_regions_against_comunas(regs, comunas)
+    _check_assignments(assigned, (dimensions, regions))
+    _check_initiatives(planned, (dimensions, regions), comunas)
     return Framework(
         dimensions=tuple(dimensions.values()),
-        national=regions_file.national,
+        national=regs.value.nacional,
         regions=tuple(regions.values()),
         comunas=tuple(comunas.values()),
-        code_changes=code_changes,
-        assignments=assignments,
-        initiative_statuses=tuple(statuses.values()),
-        initiatives=initiatives,
+        code_changes=_code_changes(coms, comunas),
+        assignments=tuple(assigned.value.asignaciones),
+        initiative_statuses=tuple(planned.value.estados),
+        initiatives=tuple(planned.value.iniciativas),
     )
 
 
-def _localized(node: Node, *, en_required: bool = True) -> LocalizedText:
-    fields = node.mapping(["es", "en"] if en_required else ["es"], [] if en_required else ["en"])
-    en = fields.get("en")
-    return LocalizedText(es=fields["es"].text(), en=en.text() if en is not None else None)
+def _total(doc: Document[Any], expected: int, actual: int, what: str, *at: str) -> None:
+    message = f"se esperaban {expected} {what} y el archivo define {actual}"
+    doc.check(expected == actual, message, *at)
 
 
-def _optional(fields: dict[str, Node], key: str) -> Node | None:
-    node = fields.get(key)
-    return None if node is None or node.is_null() else node
-
-
-def _slug(node: Node) -> str:
-    value = node.text()
-    if not SLUG.fullmatch(value) or len(value) > MAX_SLUG_LENGTH:
-        raise node.error(
-            f"slug inválido '{value}' (solo a-z, 0-9 y guiones, hasta {MAX_SLUG_LENGTH})"
-        )
-    return value
-
-
-def _check_total(fields: dict[str, Node], key: str, actual: int, what: str) -> None:
-    node = fields[key]
-    expected = node.integer()
-    if expected != actual:
-        raise node.error(f"se esperaban {expected} {what} y el archivo define {actual}")
-
-
-# --- dimensiones.yaml -------------------------------------------------------------------------
-
-
-def _load_dimensions(root: Node) -> dict[str, Dimension]:
+def _dimensions(doc: Document[_Dimensions]) -> dict[str, Dimension]:
     seen: dict[str, int] = {}
-
-    def claim(node: Node) -> str:
-        slug = _slug(node)
-        if slug in seen:
-            raise node.error(f"slug duplicado '{slug}' (ya definido en la línea {seen[slug]})")
-        seen[slug] = node.line
-        return slug
-
     dimensions: dict[str, Dimension] = {}
-    for item in root.mapping(["dimensiones"])["dimensiones"].sequence():
-        fields = item.mapping(
-            ["slug", "etiqueta", "descripcion", "subdimensiones"], ["transversal"]
-        )
-        slug = claim(fields["slug"])
-        subdimensions = []
-        for sub in fields["subdimensiones"].sequence():
-            sub_fields = sub.mapping(["slug", "etiqueta"])
-            subdimensions.append(
-                Subdimension(
-                    slug=claim(sub_fields["slug"]),
-                    label=_localized(sub_fields["etiqueta"]),
-                    dimension=slug,
-                )
-            )
-        cross_cutting = _optional(fields, "transversal")
-        dimensions[slug] = Dimension(
-            slug=slug,
-            label=_localized(fields["etiqueta"]),
-            description=_localized(fields["descripcion"]),
-            subdimensions=tuple(subdimensions),
-            cross_cutting=cross_cutting.boolean() if cross_cutting is not None else False,
+    for i, dim in enumerate(doc.value.dimensiones):
+        doc.unique(seen, dim.slug, f"slug duplicado '{dim.slug}'", "dimensiones", i, "slug")
+        for j, sub in enumerate(dim.subdimensiones):
+            at = ("dimensiones", i, "subdimensiones", j, "slug")
+            doc.unique(seen, sub.slug, f"slug duplicado '{sub.slug}'", *at)
+        subs = tuple(Subdimension(s.slug, s.etiqueta, dim.slug) for s in dim.subdimensiones)
+        dimensions[dim.slug] = Dimension(
+            dim.slug, dim.etiqueta, dim.descripcion, subs, cross_cutting=dim.transversal
         )
     return dimensions
 
 
-# --- regiones.yaml ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _RegionsFile:
-    """regiones.yaml, with the nodes later cross-checks against comunas.yaml point at."""
-
-    national: National
-    regions: dict[str, Region]
-    capital_nodes: dict[str, Node]
-    province_nodes: dict[str, Node]
-
-
-def _load_regions(root: Node) -> _RegionsFile:
-    top = root.mapping(["total_esperado", "nacional", "regiones"])
-    national_fields = top["nacional"].mapping(["codigo", "nombre"])
-    national = National(
-        code=national_fields["codigo"].code(NATIONAL_CODE, "código de país"),
-        name=national_fields["nombre"].text(),
-    )
+def _regions(doc: Document[_Regions]) -> dict[str, Region]:
     regions: dict[str, Region] = {}
-    region_lines: dict[str, int] = {}
-    capital_nodes: dict[str, Node] = {}
-    province_nodes: dict[str, Node] = {}
-    for item in top["regiones"].sequence():
-        fields = item.mapping(
-            ["iso", "cut", "romano", "nombre", "nombre_oficial", "capital", "provincias"]
+    codes: dict[str, int] = {}
+    provinces: dict[str, int] = {}
+    for i, reg in enumerate(doc.value.regiones):
+        for key in ("iso", "cut"):
+            code = getattr(reg, key)
+            doc.unique(codes, code, f"código de región duplicado '{code}'", "regiones", i, key)
+        for j, prov in enumerate(reg.provincias):
+            at = ("regiones", i, "provincias", j, "cut")
+            doc.unique(provinces, prov.cut, f"código de provincia duplicado '{prov.cut}'", *at)
+            message = (
+                f"el código de provincia {prov.cut} no empieza por el de su región ({reg.cut})"
+            )
+            doc.check(prov.cut[:2] == reg.cut, message, *at)
+        own = tuple(Province(p.cut, p.nombre, reg.iso) for p in reg.provincias)
+        regions[reg.iso] = Region(
+            reg.iso, reg.cut, reg.romano, reg.nombre, reg.nombre_oficial, reg.capital, own
         )
-        iso = fields["iso"].code(ISO_REGION, "código ISO 3166-2")
-        cut = fields["cut"].code(CUT_REGION, "código CUT de región")
-        for value, node in ((iso, fields["iso"]), (cut, fields["cut"])):
-            if value in region_lines:
-                raise node.error(
-                    f"región duplicada '{value}' (ya definida en la línea {region_lines[value]})"
-                )
-            region_lines[value] = node.line
-        provinces = []
-        for province_node in fields["provincias"].sequence():
-            province_fields = province_node.mapping(["cut", "nombre"])
-            code_node = province_fields["cut"]
-            code = code_node.code(CUT_PROVINCE, "código CUT de provincia")
-            if code in province_nodes:
-                raise code_node.error(
-                    f"provincia duplicada '{code}' "
-                    f"(ya definida en la línea {province_nodes[code].line})"
-                )
-            if code[:2] != cut:
-                raise code_node.error(
-                    f"el código de provincia {code} no empieza por el de su región ({cut})"
-                )
-            province_nodes[code] = code_node
-            provinces.append(Province(cut=code, name=province_fields["nombre"].text(), region=iso))
-        capital_nodes[iso] = fields["capital"]
-        regions[iso] = Region(
-            iso=iso,
-            cut=cut,
-            roman=fields["romano"].code(ROMAN, "número romano"),
-            name=fields["nombre"].text(),
-            official_name=fields["nombre_oficial"].text(),
-            capital=fields["capital"].code(CUT_COMUNA, "código CUT de la capital"),
-            provinces=tuple(provinces),
-        )
-    totals = top["total_esperado"].mapping(["regiones", "provincias"])
-    _check_total(totals, "regiones", len(regions), "regiones")
-    _check_total(totals, "provincias", len(province_nodes), "provincias")
-    return _RegionsFile(national, regions, capital_nodes, province_nodes)
+    totals = doc.value.total_esperado
+    _total(doc, totals.regiones, len(regions), "regiones", "total_esperado", "regiones")
+    _total(doc, totals.provincias, len(provinces), "provincias", "total_esperado", "provincias")
+    return regions
 
 
-# --- comunas.yaml -----------------------------------------------------------------------------
-
-
-def _load_comunas(
-    root: Node, regions: dict[str, Region]
-) -> tuple[dict[str, Comuna], tuple[CodeChange, ...]]:
-    top = root.mapping(["total_esperado", "comunas"], ["cambios_de_codigo"])
+def _comunas(doc: Document[_Comunas], regions: dict[str, Region]) -> dict[str, Comuna]:
     provinces = {p.cut: p for r in regions.values() for p in r.provinces}
     comunas: dict[str, Comuna] = {}
     lines: dict[str, int] = {}
-    for item in top["comunas"].sequence():
-        fields = item.mapping(["cut", "nombre", "provincia", "region"], ["alias"])
-        cut_node = fields["cut"]
-        cut = cut_node.code(CUT_COMUNA, "código CUT")
-        if cut in lines:
-            raise cut_node.error(
-                f"código CUT duplicado {cut} (ya definido en la línea {lines[cut]})"
-            )
-        region_node = fields["region"]
-        iso = region_node.text()
-        region = regions.get(iso)
-        if region is None:
-            raise region_node.error(f"región desconocida '{iso}' (no está en regiones.yaml)")
-        province_node = fields["provincia"]
-        province_code = province_node.text()
-        province = provinces.get(province_code)
-        if province is None:
-            raise province_node.error(
-                f"provincia desconocida '{province_code}' (no está en regiones.yaml)"
-            )
-        if province.region != iso:
-            raise province_node.error(
-                f"la provincia {province_code} ({province.name}) es de {province.region}, "
-                f"no de {iso}"
-            )
-        if cut[:2] != region.cut:
-            raise cut_node.error(
-                f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})"
-            )
-        if cut[:3] != province_code:
-            raise cut_node.error(
-                f"el código CUT {cut} no corresponde a la provincia {province_code}"
-            )
-        alias_node = _optional(fields, "alias")
-        aliases = tuple(a.text() for a in alias_node.sequence()) if alias_node else ()
-        lines[cut] = cut_node.line
-        comunas[cut] = Comuna(
-            cut=cut,
-            name=fields["nombre"].text(),
-            province=province_code,
-            region=iso,
-            aliases=aliases,
+    for i, comuna in enumerate(doc.value.comunas):
+        cut, iso, code = comuna.cut, comuna.region, comuna.province
+        at = ("comunas", i)
+        doc.unique(lines, cut, f"código CUT duplicado {cut}", *at, "cut")
+        region, province = regions.get(iso), provinces.get(code)
+        doc.check(region, f"región desconocida '{iso}' (no está en regiones.yaml)", *at, "region")
+        doc.check(
+            province, f"provincia desconocida '{code}' (no está en regiones.yaml)", *at, "provincia"
         )
-    _check_total(top, "total_esperado", len(comunas), "comunas")
-    changes_node = _optional(top, "cambios_de_codigo")
-    changes = _load_code_changes(changes_node, comunas) if changes_node else ()
-    return comunas, changes
+        assert region is not None and province is not None
+        message = f"la provincia {code} ({province.name}) es de {province.region}, no de {iso}"
+        doc.check(province.region == iso, message, *at, "provincia")
+        message = f"el código CUT {cut} no corresponde a la región {iso} (código {region.cut})"
+        doc.check(cut[:2] == region.cut, message, *at, "cut")
+        doc.check(
+            cut[:3] == code, f"el código CUT {cut} no corresponde a la provincia {code}", *at, "cut"
+        )
+        comunas[cut] = comuna
+    _total(doc, doc.value.total_esperado, len(comunas), "comunas", "total_esperado")
+    return comunas
 
 
-def _check_regions_against_comunas(regions_file: _RegionsFile, comunas: dict[str, Comuna]) -> None:
-    for iso, region in regions_file.regions.items():
-        capital = comunas.get(region.capital)
-        if capital is None or capital.region != iso:
-            raise regions_file.capital_nodes[iso].error(
-                f"la capital {region.capital} no es una comuna de {iso} en comunas.yaml"
-            )
+def _check_regions_against_comunas(doc: Document[_Regions], comunas: dict[str, Comuna]) -> None:
     with_comunas = {c.province for c in comunas.values()}
-    for code, node in regions_file.province_nodes.items():
-        if code not in with_comunas:
-            raise node.error(f"la provincia {code} no tiene comunas en comunas.yaml")
+    for i, reg in enumerate(doc.value.regiones):
+        capital = comunas.get(reg.capital)
+        message = f"la capital {reg.capital} no es una comuna de {reg.iso} en comunas.yaml"
+        doc.check(capital and capital.region == reg.iso, message, "regiones", i, "capital")
+        for j, prov in enumerate(reg.provincias):
+            message = f"la provincia {prov.cut} no tiene comunas en comunas.yaml"
+            doc.check(prov.cut in with_comunas, message, "regiones", i, "provincias", j, "cut")
 
 
-def _load_code_changes(node: Node, comunas: dict[str, Comuna]) -> tuple[CodeChange, ...]:
+def _code_changes(doc: Document[_Comunas], comunas: dict[str, Comuna]) -> tuple[CodeChange, ...]:
     changes: list[CodeChange] = []
     seen: dict[str, int] = {}
-    for group in node.sequence():
-        fields = group.mapping(["norma", "vigente_desde", "equivalencias"])
-        legal_basis = fields["norma"].text()
-        effective_from = fields["vigente_desde"].date()
-        for pair in fields["equivalencias"].sequence():
-            pair_fields = pair.mapping(["anterior", "actual"])
-            old_node, new_node = pair_fields["anterior"], pair_fields["actual"]
-            old = old_node.code(CUT_COMUNA, "código CUT anterior")
-            new = new_node.code(CUT_COMUNA, "código CUT actual")
-            if old in seen:
-                raise old_node.error(
-                    f"código anterior duplicado {old} (ya definido en la línea {seen[old]})"
-                )
+    for i, group in enumerate(doc.value.cambios_de_codigo):
+        for j, pair in enumerate(group.equivalencias):
+            old, new, at = pair.anterior, pair.actual, ("cambios_de_codigo", i, "equivalencias", j)
+            doc.unique(seen, old, f"código anterior duplicado {old}", *at, "anterior")
             if old in comunas:
-                raise old_node.error(
+                message = (
                     f"el código anterior {old} es el de una comuna vigente ({comunas[old].name})"
                 )
-            if new not in comunas:
-                raise new_node.error(f"el código actual {new} no es una comuna vigente")
-            seen[old] = old_node.line
-            changes.append(
-                CodeChange(old=old, new=new, effective_from=effective_from, legal_basis=legal_basis)
+                raise doc.error(message, *at, "anterior")
+            doc.check(
+                new in comunas, f"el código actual {new} no es una comuna vigente", *at, "actual"
             )
+            changes.append(CodeChange(old, new, group.vigente_desde, group.norma))
     return tuple(changes)
 
 
-# --- asignaciones.yaml ------------------------------------------------------------------------
+def _check_refs(
+    doc: Document[Any],
+    at: tuple[str | int, ...],
+    known: tuple[dict[str, Dimension], dict[str, Region]],
+    region: str,
+    dimension: str,
+    subdimensions: Mapping[str, tuple[str | int, ...]],
+) -> None:
+    """An entry's region, dimension and sub-dimensions (slug → steps) exist."""
+    dimensions, regions = known
+    message = f"región desconocida '{region}' (no está en regiones.yaml)"
+    doc.check(region in regions, message, *at, "region")
+    found = dimensions.get(dimension)
+    message = f"dimensión desconocida '{dimension}' (no está en dimensiones.yaml)"
+    doc.check(found, message, *at, "dimension")
+    assert found is not None
+    for slug, steps in subdimensions.items():
+        message = f"'{slug}' no es una subdimensión de '{dimension}'"
+        doc.check(slug in {s.slug for s in found.subdimensions}, message, *at, *steps)
 
 
-def _dimension_ref(node: Node, dimensions: dict[str, Dimension]) -> Dimension:
-    slug = node.text()
-    dimension = dimensions.get(slug)
-    if dimension is None:
-        raise node.error(f"dimensión desconocida '{slug}' (no está en dimensiones.yaml)")
-    return dimension
-
-
-def _subdimension_ref(node: Node, dimension: Dimension) -> str:
-    slug = node.text()
-    if slug not in {s.slug for s in dimension.subdimensions}:
-        raise node.error(f"'{slug}' no es una subdimensión de '{dimension.slug}'")
-    return slug
-
-
-def _region_ref(node: Node, regions: dict[str, Region]) -> Region:
-    iso = node.text()
-    region = regions.get(iso)
-    if region is None:
-        raise node.error(f"región desconocida '{iso}' (no está en regiones.yaml)")
-    return region
-
-
-def _load_assignments(
-    root: Node, dimensions: dict[str, Dimension], regions: dict[str, Region]
-) -> tuple[Assignment, ...]:
-    assignments: list[Assignment] = []
-    seen: dict[tuple[str, str], int] = {}
-    for item in root.mapping(["asignaciones"])["asignaciones"].sequence():
-        fields = item.mapping(["region", "dimension", "fundamento"], ["subdimensiones"])
-        region = _region_ref(fields["region"], regions)
-        dimension = _dimension_ref(fields["dimension"], dimensions)
-        key = (region.iso, dimension.slug)
-        if key in seen:
-            raise item.error(
-                f"asignación duplicada {region.iso} / {dimension.slug} "
-                f"(ya definida en la línea {seen[key]})"
-            )
-        seen[key] = item.line
-        subs_node = _optional(fields, "subdimensiones")
-        subs = (
-            tuple(_subdimension_ref(s, dimension) for s in subs_node.sequence(allow_empty=True))
-            if subs_node
-            else ()
-        )
-        assignments.append(
-            Assignment(
-                region=region.iso,
-                dimension=dimension.slug,
-                subdimensions=subs,
-                rationale=_localized(fields["fundamento"], en_required=False),
-            )
-        )
-    return tuple(assignments)
-
-
-# --- iniciativas.yaml -------------------------------------------------------------------------
-
-
-def _load_initiatives(
-    root: Node,
-    dimensions: dict[str, Dimension],
-    regions: dict[str, Region],
-    comunas: dict[str, Comuna],
-) -> tuple[dict[str, InitiativeStatus], tuple[Initiative, ...]]:
-    top = root.mapping(["estados", "iniciativas"])
-    statuses: dict[str, InitiativeStatus] = {}
-    for item in top["estados"].sequence():
-        fields = item.mapping(["slug", "etiqueta"])
-        slug = _slug(fields["slug"])
-        if slug in statuses:
-            raise fields["slug"].error(f"estado duplicado '{slug}'")
-        statuses[slug] = InitiativeStatus(slug=slug, label=_localized(fields["etiqueta"]))
-
-    initiatives: list[Initiative] = []
+def _check_assignments(
+    doc: Document[_Assignments], known: tuple[dict[str, Dimension], dict[str, Region]]
+) -> None:
     seen: dict[str, int] = {}
-    for item in top["iniciativas"].sequence():
-        fields = item.mapping(
-            ["slug", "titulo", "region", "dimension"], ["subdimension", "comuna", "estado"]
-        )
-        slug_node = fields["slug"]
-        slug = _slug(slug_node)
-        if slug in seen:
-            raise slug_node.error(f"slug duplicado '{slug}' (ya definido en la línea {seen[slug]})")
-        seen[slug] = slug_node.line
-        region = _region_ref(fields["region"], regions)
-        dimension = _dimension_ref(fields["dimension"], dimensions)
-        sub_node = _optional(fields, "subdimension")
-        comuna_node = _optional(fields, "comuna")
-        comuna = None
-        if comuna_node is not None:
-            code = comuna_node.code(CUT_COMUNA, "código CUT")
-            if code not in comunas:
-                raise comuna_node.error(f"comuna desconocida {code}")
-            if comunas[code].region != region.iso:
-                raise comuna_node.error(
-                    f"la comuna {code} ({comunas[code].name}) no está en {region.iso}"
-                )
-            comuna = code
-        status_node = _optional(fields, "estado")
-        status = None
-        if status_node is not None:
-            status = status_node.text()
-            if status not in statuses:
-                raise status_node.error(
-                    f"estado desconocido '{status}' (se admiten: {', '.join(statuses)})"
-                )
-        initiatives.append(
-            Initiative(
-                slug=slug,
-                title=fields["titulo"].text(),
-                region=region.iso,
-                dimension=dimension.slug,
-                subdimension=_subdimension_ref(sub_node, dimension) if sub_node else None,
-                comuna=comuna,
-                status=status,
-            )
-        )
-    return statuses, tuple(initiatives)
+    for i, item in enumerate(doc.value.asignaciones):
+        subs = {s: ("subdimensiones", j) for j, s in enumerate(item.subdimensions)}
+        _check_refs(doc, ("asignaciones", i), known, item.region, item.dimension, subs)
+        key = f"{item.region} / {item.dimension}"
+        message = f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})"
+        doc.check(key not in seen, message, "asignaciones", i)
+        seen[key] = doc.line("asignaciones", i)
+
+
+def _check_initiatives(
+    doc: Document[_Initiatives],
+    known: tuple[dict[str, Dimension], dict[str, Region]],
+    comunas: dict[str, Comuna],
+) -> None:
+    statuses: dict[str, int] = {}
+    for i, status in enumerate(doc.value.estados):
+        doc.unique(statuses, status.slug, f"estado duplicado '{status.slug}'", "estados", i, "slug")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(doc.value.iniciativas):
+        at = ("iniciativas", i)
+        doc.unique(seen, item.slug, f"slug duplicado '{item.slug}'", *at, "slug")
+        subs = {item.subdimension: ("subdimension",)} if item.subdimension else {}
+        _check_refs(doc, at, known, item.region, item.dimension, subs)
+        if item.comuna is not None:
+            comuna = comunas.get(item.comuna)
+            doc.check(comuna, f"comuna desconocida {item.comuna}", *at, "comuna")
+            assert comuna is not None
+            message = f"la comuna {item.comuna} ({comuna.name}) no está en {item.region}"
+            doc.check(comuna.region == item.region, message, *at, "comuna")
+        message = f"estado desconocido '{item.status}' (se admiten: {', '.join(statuses)})"
+        doc.check(item.status is None or item.status in statuses, message, *at, "estado")

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
-from .loader import default_schemas_dir, load_framework
+from ..datafiles import FileCache
+from .loader import FILES, default_schemas_dir, load_framework
 from .model import Comuna, Dimension, Framework, Region, name_key
 
-
-@functools.lru_cache(maxsize=4)
-def _load_cached(vocab_root: Path) -> Framework:
-    return load_framework(vocab_root)
+_cache: FileCache[Path, Framework] = FileCache(
+    load_framework, lambda root: [root / "vocab" / name for name in FILES]
+)
 
 
 def framework(schemas_dir: str | Path | None = None) -> Framework:
-    """The framework loaded from `schemas_dir` (default: the repository's schemas/), cached."""
+    """The framework loaded from `schemas_dir` (default: the repository's schemas/), reloaded
+    when one of its files changes."""
     root = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
-    return _load_cached(root.resolve())
+    return _cache(root.resolve())
 
 
 def clear_cache() -> None:
     """Forget loaded frameworks, so the next framework() call reads the files again."""
-    _load_cached.cache_clear()
+    _cache.clear()
 
 
 def _fw(fw: Framework | None) -> Framework:

@@ -8,18 +8,49 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Annotated
+
+import msgspec
+
+# a non-empty text (YAML scalars come stripped)
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+# CKAN dataset names are at most 100 characters
+MAX_SLUG_LENGTH = 100
+Slug = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=MAX_SLUG_LENGTH,
+        description=f"solo a-z, 0-9 y guiones, hasta {MAX_SLUG_LENGTH}",
+    ),
+]
+# an EU authority table's code and the base of its concept URIs
+AuthorityCode = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Z0-9]+(?:_[A-Z0-9]+)*$", description="mayúsculas, dígitos y _")
+]
+UriBase = Annotated[
+    str, msgspec.Meta(pattern=r"^https?://\S+/$", description="http(s)://... terminado en /")
+]
+CutComuna = Annotated[str, msgspec.Meta(pattern=r"^\d{5}$", description="código CUT de 5 dígitos")]
 
 
-@dataclass(frozen=True, slots=True)
-class LocalizedText:
-    es: str
-    en: str | None = None
+class LocalizedText(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A text in Spanish and, optionally, English (the YAML mapping {es: ..., en: ...})."""
+
+    es: Text
+    en: Text | None = None
 
     def get(self, lang: str = "es") -> str:
         """The text in `lang` ("en", "en_GB" ...), Spanish when there is no translation."""
         if lang.lower().startswith("en") and self.en:
             return self.en
         return self.es
+
+
+class Bilingual(LocalizedText, frozen=True, forbid_unknown_fields=True):
+    """A LocalizedText whose English text is required."""
+
+    en: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +87,23 @@ class Region:
     provinces: tuple[Province, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class National:
+class National(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """The whole country, for data without a specific region."""
 
-    code: str
-    name: str
+    code: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$", description="dos letras")] = (
+        msgspec.field(name="codigo")
+    )
+    name: Text = msgspec.field(name="nombre")
 
 
-@dataclass(frozen=True, slots=True)
-class Comuna:
-    cut: str
-    name: str
-    province: str
-    region: str
-    aliases: tuple[str, ...] = ()
+class Comuna(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A comuna as written in comunas.yaml (its province and region checked after decoding)."""
+
+    cut: CutComuna
+    name: Text = msgspec.field(name="nombre")
+    province: Text = msgspec.field(name="provincia")
+    region: Text
+    aliases: tuple[Text, ...] = msgspec.field(default=(), name="alias")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,31 +116,32 @@ class CodeChange:
     legal_basis: str
 
 
-@dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A region's lead role in a dimension (or some of its sub-dimensions) under the plan."""
 
-    region: str
-    dimension: str
-    subdimensions: tuple[str, ...]
-    rationale: LocalizedText
+    region: Text
+    dimension: Text
+    rationale: LocalizedText = msgspec.field(name="fundamento")
+    subdimensions: tuple[Text, ...] = msgspec.field(default=(), name="subdimensiones")
 
 
-@dataclass(frozen=True, slots=True)
-class InitiativeStatus:
-    slug: str
-    label: LocalizedText
+class InitiativeStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A stage an initiative can be in (iniciativas.yaml, section estados)."""
+
+    slug: Slug
+    label: Bilingual = msgspec.field(name="etiqueta")
 
 
-@dataclass(frozen=True, slots=True)
-class Initiative:
-    slug: str
-    title: str
-    region: str
-    dimension: str
-    subdimension: str | None = None
-    comuna: str | None = None
-    status: str | None = None
+class Initiative(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One of the plan's initiatives (its references checked after decoding)."""
+
+    slug: Slug
+    title: Text = msgspec.field(name="titulo")
+    region: Text
+    dimension: Text
+    subdimension: Text | None = None
+    comuna: CutComuna | None = None
+    status: Text | None = msgspec.field(default=None, name="estado")
 
 
 def name_key(name: str) -> str:
