@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..policy import metadata as policy_metadata
 from ..policy.document import Policy
-from .profile import QualityFile
 
 if TYPE_CHECKING:
     from ..vocab.file_type import FileTypeTable
     from ..vocab.frequency import FrequencyTable
+    from .profile import QualityFile
 
 PERSONAL_RULE_PREFIX = "personal."
 SHACL_RULE = "dcat.shacl"

@@ -14,6 +14,8 @@ import msgspec
 from ..datafiles import DataFileError, Document, FileCache, read
 from ..vocab.loader import default_schemas_dir
 from ..vocab.model import Bilingual, LocalizedText, Text
+from .indicators import PARAMETERS
+from .params import NonNegative
 
 QUALITY_FILE = "quality.yaml"
 RATINGS = ("excellent", "good", "sufficient", "bad")
@@ -35,8 +37,6 @@ EPSILON = 1e-9
 
 # --- value types: indicators.py declares each indicator's parameters with these -------------
 
-NonNegative = Annotated[float, msgspec.Meta(ge=0)]
-Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
 Id = Annotated[
     str, msgspec.Meta(pattern=r"^[a-z]+(?:\.[a-z_]+)+$", description="p. ej. mqa.keyword")
 ]
@@ -315,8 +315,6 @@ def load_quality(path: str | Path | None = None, *, specs: Specs | None = None) 
     the registry in ``indicators.py``).
     """
     if specs is None:
-        from .indicators import PARAMETERS
-
         specs = PARAMETERS
     quality_path = Path(path) if path is not None else default_schemas_dir() / QUALITY_FILE
     doc = read(quality_path, _QualityFile)
