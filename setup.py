@@ -7,10 +7,17 @@ setup(
     description="Portal de datos abiertos Territorio Inteligente (CKAN)",
     license="AGPL-3.0-or-later",
     python_requires=">=3.11",
-    package_dir={"": "ckanext-territorio"},
-    packages=find_namespace_packages(
-        "ckanext-territorio", include=["ckanext.territorio", "ckanext.territorio.*"]
-    ),
+    # two packages of one distribution: the extension, and its harvesters under harvesters/
+    package_dir={
+        "": "ckanext-territorio",
+        "ckanext.territorio_harvesters": "harvesters/ckanext/territorio_harvesters",
+    },
+    packages=[
+        *find_namespace_packages(
+            "ckanext-territorio", include=["ckanext.territorio", "ckanext.territorio.*"]
+        ),
+        "ckanext.territorio_harvesters",
+    ],
     include_package_data=True,
     package_data={
         "ckanext.territorio": [
@@ -32,13 +39,13 @@ setup(
     entry_points={
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
-            "territorio_openaq = ckanext.territorio.harvesters.plugins:OpenAQHarvester",
-            "territorio_sensorthings = ckanext.territorio.harvesters.plugins:SensorThingsHarvester",
-            "territorio_ngsi_ld = ckanext.territorio.harvesters.plugins:NGSILDHarvester",
-            "territorio_sinca = ckanext.territorio.harvesters.plugins:SincaHarvester",
-            "territorio_ckan_harvester = ckanext.territorio.harvesters.catalog:TerritorioCKANHarvester",
-            "territorio_dcat_rdf_harvester = ckanext.territorio.harvesters.catalog:TerritorioDCATRDFHarvester",
-            "territorio_dcat_json_harvester = ckanext.territorio.harvesters.catalog:TerritorioDCATJSONHarvester",
+            "territorio_openaq = ckanext.territorio_harvesters.plugins:OpenAQHarvester",
+            "territorio_sensorthings = ckanext.territorio_harvesters.plugins:SensorThingsHarvester",
+            "territorio_ngsi_ld = ckanext.territorio_harvesters.plugins:NGSILDHarvester",
+            "territorio_sinca = ckanext.territorio_harvesters.plugins:SincaHarvester",
+            "territorio_ckan_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioCKANHarvester",
+            "territorio_dcat_rdf_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioDCATRDFHarvester",
+            "territorio_dcat_json_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioDCATJSONHarvester",
         ],
         "ckan.rdf.profiles": [
             "territorio_dcat_ap = ckanext.territorio.dcat.profile:TerritorioDCATAPProfile",

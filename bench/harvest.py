@@ -8,7 +8,7 @@ A local server (its own process) exposes an OGC SensorThings API 1.1 service wit
 per Datastream (200 × 5,000 = 1,000,000 by default), paged with ``$top`` and
 ``@iot.nextLink``. The benchmark creates a ``sensorthings`` harvest source through the
 action API, starts the real ``ckan harvester gather-consumer`` and ``fetch-consumer`` as
-subprocesses, creates a job and ticks the scheduler (``ckan territorio harvest tick``'s
+subprocesses, creates a job and ticks the scheduler (``ckan territorio-harvest tick``'s
 code) until the job is Finished. It prints:
 
 - end-to-end rows/s: rows in the observations table / seconds from ``harvest_job_create``
@@ -43,7 +43,7 @@ PLUGINS = (
     "territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore "
     "territorio_sensorthings"
 )
-START = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 
 
 # --- the SensorThings server (separate process) ------------------------------------------
@@ -150,7 +150,7 @@ def wait_finished(job_id: str, timeout: float) -> float:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.territorio.harvesters import scheduler
+    from ckanext.territorio_harvesters import scheduler
 
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -217,7 +217,7 @@ def main() -> int:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.territorio.harvesters import store
+    from ckanext.territorio_harvesters import store
 
     consumers: dict[str, subprocess.Popen[bytes]] = {}
     with app._wsgi_app.test_request_context():

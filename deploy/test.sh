@@ -51,7 +51,8 @@ run_linters() {
     (cd "$TERRITORIO_REPO" && "$(venv_bin ruff)" check .) \
         || die "ruff encontró problemas (pruebe: .venv/bin/ruff check --fix)"
     step "mypy..."
-    (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m mypy ckanext-territorio/ckanext/territorio) \
+    (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m mypy ckanext-territorio/ckanext/territorio \
+        harvesters/ckanext/territorio_harvesters) \
         || die "mypy encontró problemas"
 }
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from ckanext.territorio.datafiles import DataFileError, FileCache, read
-from ckanext.territorio.harvesters.mapping import load_mapping
 from ckanext.territorio.policy.document import load_policy
 from ckanext.territorio.quality import sensor_ranges
 from ckanext.territorio.quality.profile import load_quality
@@ -19,6 +18,7 @@ from ckanext.territorio.vocab import default_schemas_dir, framework, load_framew
 from ckanext.territorio.vocab.data_theme import load_data_themes
 from ckanext.territorio.vocab.file_type import load_file_types
 from ckanext.territorio.vocab.frequency import load_frequencies
+from ckanext.territorio.vocab.harvest_mapping import load_mapping
 
 LOADERS: dict[str, Callable[[Path], object]] = {
     "vocab/dimensiones.yaml": load_framework,

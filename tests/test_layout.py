@@ -11,9 +11,14 @@ from pathlib import Path
 import pytest
 
 import ckanext.territorio
+import ckanext.territorio_harvesters
 
 PACKAGE_DIR = Path(ckanext.territorio.__file__).resolve().parent
 PACKAGE = "ckanext.territorio"
+HARVESTERS_DIR = Path(ckanext.territorio_harvesters.__file__).resolve().parent
+HARVESTERS = "ckanext.territorio_harvesters"
+# what the harvesters package may use of the extension: its documented public pieces
+PUBLIC = ("current", "config", "net", "vocab", "periodic", "model.station_claim")
 MAX_LINES = 500
 # layers above the engines: the engines must never import them
 UPPER = ("logic", "views", "presentation", "implementations", "plugin", "cli")
@@ -22,18 +27,18 @@ ENGINES = ("search", "vocab", "policy", "quality", "net", "coverage", "dcat")
 SEARCH = "search"
 
 
-def module_files() -> Iterator[tuple[str, Path]]:
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        relative = path.relative_to(PACKAGE_DIR)
+def module_files(root: Path, package: str) -> Iterator[tuple[str, Path]]:
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
         if relative.parts[0] in ("migration", "schemas"):
             continue
         parts = list(relative.with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
-        yield ".".join([PACKAGE, *parts]), path
+        yield ".".join([package, *parts]), path
 
 
-MODULES = dict(module_files())
+MODULES = dict(module_files(PACKAGE_DIR, PACKAGE)) | dict(module_files(HARVESTERS_DIR, HARVESTERS))
 
 
 def imports_of(name: str, path: Path) -> set[str]:
@@ -110,6 +115,8 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def area(name: str) -> str:
+    if name == HARVESTERS or name.startswith(HARVESTERS + "."):
+        return HARVESTERS
     return name.removeprefix(PACKAGE + ".").split(".")[0]
 
 
@@ -163,3 +170,31 @@ def test_engines_import_without_a_ckan_app_or_request():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_extension_imports_nothing_of_its_harvesters():
+    backwards = {
+        (name, target)
+        for name, targets in GRAPH.items()
+        if area(name) != HARVESTERS
+        for target in targets
+        if area(target) == HARVESTERS
+    }
+    assert backwards == set()
+
+
+def test_the_harvesters_use_only_the_extensions_public_pieces():
+    private = {
+        (name, target)
+        for name, targets in GRAPH.items()
+        if area(name) == HARVESTERS
+        for target in targets
+        if area(target) != HARVESTERS
+        and not any(
+            target.removeprefix(PACKAGE + ".") == piece
+            or target.removeprefix(PACKAGE + ".").startswith(piece + ".")
+            for piece in PUBLIC
+        )
+        and target != PACKAGE
+    }
+    assert private == set()

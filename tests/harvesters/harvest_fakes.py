@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 Handler = Callable[["Request"], "Reply"]
 
 

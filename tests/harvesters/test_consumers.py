@@ -33,9 +33,9 @@ from harvest_fakes import (
 )
 from harvest_helpers import PLUGINS, datastore_sql, harvest_marks, observations_resource
 
-from ckanext.territorio.harvesters.claims import LOCK_KEY
+from ckanext.territorio_harvesters.claims import LOCK_KEY
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 STATIONS, READINGS = 12, 600
 STALE_AFTER = 3  # seconds (consumers.ini)

@@ -6,15 +6,15 @@ import time
 import pytest
 from harvest_fakes import FakeServer, Reply
 
-from ckanext.territorio.harvesters.errors import (
+from ckanext.territorio.net import guard
+from ckanext.territorio_harvesters.errors import (
     AddressRefused,
     BadPayload,
     HTTPStatusError,
     RunLimit,
     TooLarge,
 )
-from ckanext.territorio.harvesters.http import Client, Limits, RetryAfterTooLong, parse_xml
-from ckanext.territorio.net import guard
+from ckanext.territorio_harvesters.http import Client, Limits, RetryAfterTooLong, parse_xml
 
 LOOPBACK = guard.parse_networks(["127.0.0.1"])
 
@@ -91,7 +91,7 @@ class TestRetries:
         assert len(server.requests_to(r"/ok")) == 3
 
     def test_an_unanswered_port_is_unreachable_not_a_crash(self):
-        from ckanext.territorio.harvesters.errors import Unreachable
+        from ckanext.territorio_harvesters.errors import Unreachable
 
         with pytest.raises(Unreachable):
             client(retries=1).get("http://127.0.0.1:9/nothing")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.territorio.harvesters.mapping import load_mapping, mapping
 from ckanext.territorio.vocab import VocabError
+from ckanext.territorio.vocab.harvest_mapping import load_mapping, mapping
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 

@@ -9,7 +9,7 @@ from ckan.tests.helpers import call_action
 from harvest_fakes import Reply, SensorThingsService, air_things
 from harvest_helpers import datastore_rows, harvest_marks, observations_resource
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 CONFIG = {"region": ["CL-AR"], "start": "2024-06-01T00:00:00Z", "page_size": 40}
 TOTAL = 3 * 100

@@ -12,7 +12,7 @@ from ckan.tests.helpers import call_action
 from harvest_helpers import harvest_marks
 from supervisor.options import ServerOptions
 
-from ckanext.territorio.harvesters import liveness, scheduler
+from ckanext.territorio_harvesters import liveness, scheduler
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,13 +38,13 @@ def test_supervisord_runs_the_scheduler_program(tmp_path: Path):
     options.process_config(do_usage=False)
     programs = {group.name: group.process_configs[0] for group in options.process_group_configs}
     scheduler_program = programs["harvest-scheduler"]
-    assert scheduler_program.command == "/venv/bin/ckan -c /run/ckan.ini territorio harvest scheduler"
+    assert scheduler_program.command == "/venv/bin/ckan -c /run/ckan.ini territorio-harvest scheduler"
     assert scheduler_program.autorestart and scheduler_program.stopsignal == 15
 
 
 def test_the_systemd_unit_belongs_to_the_target():
     unit = (REPO / "deploy" / "systemd" / "territorio-harvest-scheduler.service").read_text()
-    assert "ExecStart=/srv/territorio/.venv/bin/ckan -c /etc/territorio/ckan.ini territorio harvest scheduler" in unit
+    assert "ExecStart=/srv/territorio/.venv/bin/ckan -c /etc/territorio/ckan.ini territorio-harvest scheduler" in unit
     assert "Restart=always" in unit
     target = (REPO / "deploy" / "systemd" / "territorio.target").read_text()
     assert "territorio-harvest-scheduler.service" in target

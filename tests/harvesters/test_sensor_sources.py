@@ -20,7 +20,7 @@ from harvest_fakes import (
 )
 from harvest_helpers import datastore_rows, harvest_marks, observations_resource
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 
 pytestmark = harvest_marks

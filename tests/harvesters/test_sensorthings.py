@@ -9,7 +9,7 @@ from ckan.tests.helpers import call_action
 from harvest_fakes import SensorThingsService, air_things, hours
 from harvest_helpers import datastore_rows, datastore_sql, harvest_marks, observations_resource
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 CONFIG = {"region": ["CL-AR"], "comuna": ["09101"], "start": "2024-06-01T00:00:00Z", "page_size": 50}
 

@@ -1,8 +1,8 @@
 """Which source harvests a series of a place two sources publish (plain functions, no CKAN)."""
 from __future__ import annotations
 
-from ckanext.territorio.harvesters.records import Station, Stream
-from ckanext.territorio.harvesters.stations import Claim, same_place, settle
+from ckanext.territorio_harvesters.records import Station, Stream
+from ckanext.territorio_harvesters.stations import Claim, same_place, settle
 
 ENCINAS_SINCA = Station("sinca:RIX/901", "Las Encinas Temuco", -72.6371, -38.7480)
 ENCINAS_OPENAQ = Station("openaq:2178", "Las Encinas Temuco", -72.6372, -38.7481)

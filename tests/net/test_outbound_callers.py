@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import pytest
 from net_servers import Site, Trickler
 
-from ckanext.territorio.harvesters.errors import AddressRefused as HarvestAddressRefused
-from ckanext.territorio.harvesters.errors import SourceError, TooLarge, Unreachable
-from ckanext.territorio.harvesters.http import Client as HarvestClient
-from ckanext.territorio.harvesters.http import Limits as HarvestLimits
 from ckanext.territorio.net import guard
 from ckanext.territorio.policy.fetch import FetchError, FetchLimits, fetch
 from ckanext.territorio.quality import links
+from ckanext.territorio_harvesters.errors import AddressRefused as HarvestAddressRefused
+from ckanext.territorio_harvesters.errors import SourceError, TooLarge, Unreachable
+from ckanext.territorio_harvesters.http import Client as HarvestClient
+from ckanext.territorio_harvesters.http import Limits as HarvestLimits
 
 LOOPBACK = guard.parse_networks(["127.0.0.1"])
 MARGIN = 1.0  # seconds a caller may overrun its limit (the watchdog's wake-up, closing)
@@ -166,7 +166,7 @@ def test_the_link_check_records_a_trickling_server_as_a_timeout(
 
 
 def test_a_harvest_source_timeout_gives_each_response_five_times_as_long(trickler: Callable[..., Trickler]):
-    from ckanext.territorio.harvesters.sensor import limits as source_limits
+    from ckanext.territorio_harvesters.sources import limits as source_limits
 
     limits = source_limits({"timeout": 1})
     assert (limits.read_timeout, limits.response_deadline) == (1.0, 5.0)

@@ -15,7 +15,7 @@ from ckanext.territorio.vocab.frequency import frequencies
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 QUALITY_FILE = SCHEMAS / "quality.yaml"
-NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 URL = "http://datos.temuco.example/mp25.csv"
 
 

@@ -85,7 +85,7 @@ def test_history_is_appended_only_when_a_score_changes(catalogue, ckan_config, m
 
 
 def test_the_scheduler_queues_a_run_when_one_is_due(catalogue):
-    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 
     first = scheduler.tick(24, when=start)
     assert first is not None
@@ -105,7 +105,7 @@ def test_the_scheduler_queues_a_run_when_one_is_due(catalogue):
 
 
 def test_a_run_left_running_by_a_dead_worker_is_closed_and_replaced():
-    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
     stuck = scheduler.tick(24, when=start)
 
     assert scheduler.tick(24, when=start + dt.timedelta(hours=30)) is None

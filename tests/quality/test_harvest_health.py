@@ -20,7 +20,7 @@ from ckanext.harvest.model import (
 from ckanext.territorio import config
 from ckanext.territorio.quality import harvest_health
 
-NOW = dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 
 def ago(hours: float = 0, days: float = 0) -> dt.datetime:

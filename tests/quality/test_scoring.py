@@ -143,7 +143,7 @@ def _report(package_id: str, resource_id: str | None, kind: str, **values) -> No
             kind=kind,
             status=values.pop("status", "done"),
             policy_version="2026.1",
-            created=dt.datetime.now(dt.timezone.utc),
+            created=dt.datetime.now(dt.UTC),
             **values,
         )
     )

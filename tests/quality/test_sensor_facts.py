@@ -11,14 +11,14 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from factories import TerritorialDataset, territorial_schemas
 
-from ckanext.territorio.harvesters import store
-from ckanext.territorio.harvesters.records import Reading
 from ckanext.territorio.policy.document import policy
 from ckanext.territorio.quality import sensor, sensor_ranges
 from ckanext.territorio.vocab import VocabError, default_schemas_dir
 from ckanext.territorio.vocab.frequency import frequencies, load_frequencies
+from ckanext.territorio_harvesters import store
+from ckanext.territorio_harvesters.records import Reading
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 HOUR = dt.timedelta(hours=1)
 

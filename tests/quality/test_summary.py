@@ -204,7 +204,7 @@ def _run(finished: dt.datetime, datasets: int, mean: float, status: str = "finis
 
 def test_trend_has_one_point_per_day_from_the_last_finished_run():
     ckan_factories.Organization(name="muni-temuco")
-    day = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.timezone.utc)
+    day = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
     _run(day, 10, 200.0)
     _run(day + dt.timedelta(hours=5), 11, 210.0)
     _run(day + dt.timedelta(days=1), 12, 250.0, org={"muni-temuco": {"datasets": 3, "mean_points": 99.0}})

@@ -8,7 +8,7 @@ from ckan.lib.search.common import SearchQueryError
 
 from ckanext.territorio.search import datemath
 
-NOW = datetime.datetime(2026, 11, 24, 15, 30, 45, tzinfo=datetime.timezone.utc)
+NOW = datetime.datetime(2026, 11, 24, 15, 30, 45, tzinfo=datetime.UTC)
 
 
 @pytest.mark.parametrize(
@@ -16,11 +16,11 @@ NOW = datetime.datetime(2026, 11, 24, 15, 30, 45, tzinfo=datetime.timezone.utc)
     [
         ("NOW", NOW),
         ("NOW-1DAY", NOW - datetime.timedelta(days=1)),
-        ("NOW/DAY", datetime.datetime(2026, 11, 24, tzinfo=datetime.timezone.utc)),
-        ("NOW-1MONTH/DAY", datetime.datetime(2026, 10, 24, tzinfo=datetime.timezone.utc)),
-        ("2024-02-29T10:00:00Z", datetime.datetime(2024, 2, 29, 10, tzinfo=datetime.timezone.utc)),
-        ("2024-01-31T00:00:00Z+1MONTH", datetime.datetime(2024, 2, 29, tzinfo=datetime.timezone.utc)),
-        ("2024-05-01", datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)),
+        ("NOW/DAY", datetime.datetime(2026, 11, 24, tzinfo=datetime.UTC)),
+        ("NOW-1MONTH/DAY", datetime.datetime(2026, 10, 24, tzinfo=datetime.UTC)),
+        ("2024-02-29T10:00:00Z", datetime.datetime(2024, 2, 29, 10, tzinfo=datetime.UTC)),
+        ("2024-01-31T00:00:00Z+1MONTH", datetime.datetime(2024, 2, 29, tzinfo=datetime.UTC)),
+        ("2024-05-01", datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)),
     ],
 )
 def test_expressions(expression, expected):

@@ -45,7 +45,7 @@ def a_dataset_with_everything() -> dict:
             url=dataset["resources"][0]["url"],
             ok=True,
             outcome="ok",
-            checked_at=dt.datetime.now(dt.timezone.utc),
+            checked_at=dt.datetime.now(dt.UTC),
         )
     )
     model.Session.commit()

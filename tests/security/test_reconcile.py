@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues"),
 ]
 
-LATER = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+LATER = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
 
 
 def saved_without_checks() -> str:
@@ -51,4 +51,4 @@ def test_a_dataset_the_listeners_missed_is_found_and_checked():
 def test_a_save_still_within_its_grace_period_is_left_to_its_own_listeners():
     missed = saved_without_checks()
 
-    assert missed not in reconcile.unchecked(dt.datetime.now(dt.timezone.utc))
+    assert missed not in reconcile.unchecked(dt.datetime.now(dt.UTC))

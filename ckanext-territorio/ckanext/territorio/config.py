@@ -94,10 +94,6 @@ def harvest_allow_networks() -> list[str]:
     return _words("ckanext.territorio.harvest.allow_networks")
 
 
-def harvest_int(name: str) -> int:
-    """An integer ``ckanext.territorio.harvest.<name>`` option (timeout, max_pages...)."""
-    return int(tk.config[f"ckanext.territorio.harvest.{name}"])
-
 
 # --- quality audit: scoring ---------------------------------------------------------------
 

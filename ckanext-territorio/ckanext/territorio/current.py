@@ -1,6 +1,7 @@
 """The data files the portal runs with, read through the configured paths.
 
-One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges), each
+One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges, harvest
+mapping), each
 reloaded when its file changes. Engines read them from here instead of climbing back up to a
 CKAN service; this module depends only on ``config`` and the plain file readers.
 """
@@ -16,6 +17,7 @@ from .vocab import framework as read_framework
 from .vocab.data_theme import DataThemeTable, data_themes
 from .vocab.file_type import FileTypeTable, file_types
 from .vocab.frequency import FrequencyTable, frequencies
+from .vocab.harvest_mapping import HarvestMapping, mapping
 
 
 def framework() -> Framework:
@@ -53,6 +55,11 @@ def sensor_ranges() -> SensorRanges:
     return ranges(config.schemas_dir(), policy())
 
 
+def harvest_mapping() -> HarvestMapping:
+    """The harvest mapping (schemas/harvest.yaml): variable families, names and keyword rules."""
+    return mapping(config.schemas_dir())
+
+
 def load() -> None:
     """Load and check every data file now; a bad file raises with its file and line."""
     framework()
@@ -62,3 +69,4 @@ def load() -> None:
     policy()
     quality()
     sensor_ranges()
+    harvest_mapping()

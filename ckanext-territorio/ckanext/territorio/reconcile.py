@@ -39,7 +39,7 @@ _UNCHECKED = sa.text(
 
 def unchecked(now: dt.datetime | None = None, limit: int = BATCH) -> list[str]:
     """Ids of datasets saved before ``now - GRACE`` that lack a metadata report or a score."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     checked_types = sorted(current.policy().rule("metadata.required").params)
     scored_types = sorted(current.quality().dataset_types) if config.quality_score_on_save() else []
     before = (now - GRACE).replace(tzinfo=None)  # package.metadata_modified is naive UTC

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ..harvesters.cli import harvest
 from .demo import demo
 from .links import links
 from .quality import auditor, quality
@@ -16,5 +15,5 @@ def territorio() -> None:
     """Herramientas del portal Territorio Inteligente."""
 
 
-for command in (demo, harvest, links, quality, auditor):
+for command in (demo, links, quality, auditor):
     territorio.add_command(command)

@@ -12,7 +12,7 @@ RATINGS = ("excellent", "good", "sufficient", "bad")
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 class QualityScore(tk.BaseModel):  # type: ignore[misc, valid-type]

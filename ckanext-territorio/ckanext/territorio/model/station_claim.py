@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 class StationClaim(tk.BaseModel):  # type: ignore[misc, valid-type]

@@ -14,7 +14,7 @@ STATUSES = ("pending", "running", "done", "failed")
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 class ValidationReport(tk.BaseModel):  # type: ignore[misc, valid-type]

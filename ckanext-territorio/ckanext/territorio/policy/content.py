@@ -41,7 +41,7 @@ class ContentResult:
     kind: Kind | None
     rows: int = 0
     bytes: int = 0
-    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     finished: dt.datetime | None = None
 
 
@@ -110,7 +110,7 @@ def check_file(path: Path, facts: ResourceFacts, policy: Policy, limits: Limits)
                 delimiter=reader.delimiter if isinstance(reader, CsvRows) else ",",
                 table_schema=facts.table_schema,
             )
-    result.finished = dt.datetime.now(dt.timezone.utc)
+    result.finished = dt.datetime.now(dt.UTC)
     return result
 
 

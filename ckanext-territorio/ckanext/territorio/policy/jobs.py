@@ -24,7 +24,7 @@ def _start(report_id: str) -> Any:
     if report is None or report.status != "pending":
         return None
     report.status = "running"
-    report.started = dt.datetime.now(dt.timezone.utc)
+    report.started = dt.datetime.now(dt.UTC)
     model.Session.commit()
     return report
 
@@ -33,7 +33,7 @@ def _fail(report: Any, reason: str | None = None) -> None:
     """Close the report as failed, with why when the check never ran."""
     report.status = "failed"
     if reason is None:
-        report.finished = dt.datetime.now(dt.timezone.utc)
+        report.finished = dt.datetime.now(dt.UTC)
     else:
         report.stats = {"reason": reason}
     model.Session.commit()

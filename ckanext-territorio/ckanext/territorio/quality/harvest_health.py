@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from ckan import model
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEFAULT_MAX_ERROR_RATE = 0.5
 
 

@@ -253,7 +253,7 @@ def check_resources(resources: Iterable[dict[str, Any]]) -> dict[str, LinkResult
 
 def store(package_id: str, results: dict[str, LinkResult], now: dt.datetime | None = None) -> None:
     """Upsert the latest check of each resource and forget resources the dataset no longer has."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     session = model.Session
     stale = session.query(LinkCheck).filter(LinkCheck.package_id == package_id)
     if results:

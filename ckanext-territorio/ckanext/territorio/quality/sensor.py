@@ -31,7 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import current
+from .. import config, current
 from .sensor_ranges import SensorRanges
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,9 @@ class SensorFactsError(Exception):
 
 def expected_interval(frequency: str | None) -> dt.timedelta | None:
     """The period of a declared frequency (code or EU authority URI); None without a fixed one."""
-    from ..vocab.frequency import frequencies
-
     if not frequency:
         return None
-    table = frequencies(_schemas_dir())
+    table = current.frequency_table()
     code = table.code_of(str(frequency))
     return table.by_code[code].period if code else None
 
@@ -137,7 +135,7 @@ def sensor_facts(
     resource_id = observations_table(package)
     if resource_id is None:
         return None
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     if days is None:
         days = _default_days()
     since = now - dt.timedelta(days=days) if days else None
@@ -353,15 +351,13 @@ def _policy_names() -> dict[str, str]:
     The policy's names and aliases, plus the harvesters' own names (``schemas/harvest.yaml``,
     e.g. ``ruido_laeq``) resolved through their aliases (``LAeq`` -> ``noiseLevel``).
     """
-    from ..harvesters.mapping import mapping
-
     policy = current.policy()
     names = {
         alias.lower(): variable.name
         for variable in policy.variables
         for alias in (variable.name, *variable.aliases)
     }
-    for harvested in mapping(_schemas_dir()).variables.values():
+    for harvested in current.harvest_mapping().variables.values():
         if harvested.name.lower() in names:
             continue
         for alias in harvested.aliases:
@@ -372,15 +368,7 @@ def _policy_names() -> dict[str, str]:
     return names
 
 
-def _schemas_dir() -> Any:
-    from .. import config
-
-    return config.schemas_dir()
-
-
 def _default_days() -> int:
-    from .. import config
-
     return config.quality_sensor_days()
 
 

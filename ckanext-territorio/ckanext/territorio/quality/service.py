@@ -55,7 +55,7 @@ def scored_type(package: Mapping[str, Any], quality: QualityFile) -> bool:
 
 def now() -> dt.datetime:
     """The current time, in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def facts_for(

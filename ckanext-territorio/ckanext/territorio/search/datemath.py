@@ -42,7 +42,7 @@ def _split_anchor(text: str) -> tuple[str, str]:
 
 def parse(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
     """A timezone-aware datetime for a Solr date expression."""
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     anchor, math = _split_anchor(text.strip())
     if anchor == "NOW":
         value = now
@@ -52,7 +52,7 @@ def parse(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
         except (ValueError, ParserError) as error:
             raise SearchQueryError(f"Fecha no válida en la consulta: {text!r}") from error
         if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
+            value = value.replace(tzinfo=datetime.UTC)
     i = 0
     while i < len(math):
         op = math[i]

@@ -85,7 +85,7 @@ def _timestamp(value: Any) -> datetime.datetime | None:
     except (ValueError, ParserError):
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
 
 

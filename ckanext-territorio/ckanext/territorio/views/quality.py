@@ -9,7 +9,7 @@ Each page is also a download with the same filters: ``formato=csv`` (``tabla=...
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -37,7 +37,7 @@ def _forbidden(message: str) -> tuple[str, int]:
 
 def _meta(summary: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
     return {
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "profile": summary.get("profile"),
         "profile_version": summary.get("profile_version"),
         "max_points": summary.get("max_points"),

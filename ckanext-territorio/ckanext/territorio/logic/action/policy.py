@@ -101,7 +101,7 @@ def territorio_validation_accept(context: Context, data_dict: DataDict) -> dict[
         )
     user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
     report.accepted_by = getattr(user, "name", None) or str(context.get("user") or "")
-    report.accepted_at = dt.datetime.now(dt.timezone.utc)
+    report.accepted_at = dt.datetime.now(dt.UTC)
     report.acceptance_note = data_dict.get("note")
     model.Session.commit()
     return policy_store.as_dict(report)

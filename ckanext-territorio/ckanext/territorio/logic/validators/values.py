@@ -139,7 +139,7 @@ def _comparable(a: dt.date | dt.datetime, b: dt.date | dt.datetime) -> tuple[Any
             a.date() if isinstance(a, dt.datetime) else a,
             b.date() if isinstance(b, dt.datetime) else b,
         )
-    utc = dt.timezone.utc
+    utc = dt.UTC
     return (
         a if a.tzinfo else a.replace(tzinfo=utc),
         b if b.tzinfo else b.replace(tzinfo=utc),

@@ -1,7 +1,7 @@
 """The printable report of a region (/calidad/region/<iso>.pdf) for policy staff."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import ckan.plugins.toolkit as tk
 from babel.dates import format_date
@@ -22,7 +22,7 @@ WORST = 25
 
 def build(region: Region, now: datetime | None = None) -> Report:
     """Five summaries of the region (by comuna, dimension, organization; worst datasets)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     fw = current.framework()
     where = {"region": region.iso}
     by_comuna = actions.summary("comuna", where, include_private=True, worst=WORST)

@@ -199,7 +199,7 @@ def declared_frequency(facts: Facts, ind: Indicator, env: Environment) -> Outcom
     def compute(sensor: Any) -> Outcome:
         last = sensor.last_reading
         if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=dt.timezone.utc)
+            last = last.replace(tzinfo=dt.UTC)
         return _timeliness(last, facts, ind, env)
 
     return _sensor(facts, ind, compute)

@@ -151,5 +151,5 @@ def as_datetime(value: Any) -> dt.datetime | None:
     else:
         return None
     # CKAN stores naive UTC timestamps
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 

@@ -5,7 +5,7 @@ Every message is Spanish and shown on the harvest pages. ``SourceError`` is the 
 """
 from __future__ import annotations
 
-from ..net.errors import (
+from ckanext.territorio.net.errors import (
     AddressRefused,
     BadPayload,
     HTTPStatusError,
@@ -13,7 +13,7 @@ from ..net.errors import (
     TooLarge,
     Unreachable,
 )
-from ..net.errors import RemoteError as SourceError
+from ckanext.territorio.net.errors import RemoteError as SourceError
 
 __all__ = [
     "AddressRefused",

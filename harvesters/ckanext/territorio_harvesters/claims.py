@@ -25,7 +25,8 @@ from typing import Any
 import sqlalchemy as sa
 from ckanext.harvest.model import HarvestSource
 
-from ..model.station_claim import StationClaim
+from ckanext.territorio.model.station_claim import StationClaim
+
 from . import stations
 from .records import Station, Stream
 

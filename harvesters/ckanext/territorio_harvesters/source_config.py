@@ -18,9 +18,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import validate
 
-from .. import config as territorio_config
-from .. import vocab
-from ..vocab.frequency import frequencies
+from ckanext.territorio import current, vocab
 
 Validator = Callable[..., Any]
 
@@ -93,7 +91,7 @@ def subdimension_list(value: Any) -> list[str]:
 
 def frequency_code(value: Any) -> str:
     """The code of a frequency from the frequency vocabulary (given by code or label)."""
-    code = frequencies(territorio_config.schemas_dir()).code_of(text(value))
+    code = current.frequency_table().code_of(text(value))
     if code is None:
         raise _invalid(f"frecuencia desconocida: '{value}'")
     return code
@@ -138,7 +136,7 @@ def moment(value: Any) -> str:
     except ValueError:
         raise _invalid("se esperaba una fecha ISO 8601 (AAAA-MM-DD o AAAA-MM-DDTHH:MM:SSZ)") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.isoformat()
 
 
@@ -186,7 +184,7 @@ def temporal_choice(value: Any) -> str:
 
 
 def _framework() -> vocab.Framework:
-    return vocab.framework(territorio_config.schemas_dir())
+    return current.framework()
 
 
 def _reject_unknown(key: Any, data: dict[Any, Any], errors: dict[Any, Any], context: Any) -> None:

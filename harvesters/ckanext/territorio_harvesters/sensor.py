@@ -33,49 +33,23 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from werkzeug.datastructures import FileStorage
 
-from .. import config as territorio_config
-from .. import vocab
-from . import claims, pipeline, source_config, stations, store
+from ckanext.territorio import current
+from ckanext.territorio.vocab.harvest_mapping import Family, HarvestMapping
+
+from . import claims, config, pipeline, source_config, sources, stations, store
+from .cli import HarvestCommands
 from .errors import SourceError
-from .http import Client, Limits
+from .http import Client
 from .liveness import Heartbeat, gather_kept_alive, import_kept_alive
-from .mapping import Family, HarvestMapping, mapping
-from .records import UTC, Adapter, Catalog, Station, Stream
+from .objects import job_guids, object_extra
+from .records import Adapter, Catalog, Station, Stream
+from .sources import client_for
 
 log = logging.getLogger(__name__)
 
 STATIONS_FILE = "estaciones.geojson"
 DATASTORE_URL = "_datastore_only_resource"
 MAX_OBJECT_ERRORS = 25
-
-
-def harvest_mapping() -> HarvestMapping:
-    """The harvest mapping file (``schemas/harvest.yaml``), loaded and checked."""
-    return mapping(territorio_config.schemas_dir())
-
-
-def limits(settings: dict[str, Any]) -> Limits:
-    """Run bounds from the portal's options, overridden by the source's config."""
-    from ..net import guard
-
-    read_timeout = float(settings.get("timeout") or territorio_config.harvest_int("timeout"))
-    return Limits(
-        connect_timeout=min(10.0, read_timeout),
-        read_timeout=read_timeout,
-        response_deadline=read_timeout * 5,
-        max_response_bytes=territorio_config.harvest_int("max_response_mb") * 1024 * 1024,
-        max_run_bytes=int(settings.get("max_megabytes") or territorio_config.harvest_int("max_run_mb")) * 1024 * 1024,
-        max_pages=int(settings.get("max_pages") or territorio_config.harvest_int("max_pages")),
-        retries=territorio_config.harvest_int("retries"),
-        backoff=territorio_config.harvest_int("backoff_ms") / 1000.0,
-        max_retry_after=float(territorio_config.harvest_int("max_retry_after")),
-        allow=guard.parse_networks(territorio_config.harvest_allow_networks()),
-    )
-
-
-def client_for(settings: dict[str, Any], headers: dict[str, str] | None = None) -> Client:
-    """A guarded HTTP client with the run bounds of the source's settings."""
-    return Client(limits(settings), headers)
 
 
 @dataclass
@@ -91,7 +65,7 @@ class LoadOutcome:
     stopped: str | None = None  # the run cap that stopped the load, if any
 
 
-class SensorHarvester(HarvesterBase):
+class SensorHarvester(HarvestCommands, HarvesterBase):
     """Base of the sensor harvester plugins; subclasses name the type and build the adapter."""
 
     p.implements(p.IConfigurable, inherit=True)
@@ -116,7 +90,7 @@ class SensorHarvester(HarvesterBase):
 
     def configure(self, config: Any) -> None:
         """Load the harvest mapping at start-up, so a bad file stops CKAN."""
-        harvest_mapping()  # a bad schemas/harvest.yaml stops start-up with its file and line
+        current.harvest_mapping()  # a bad schemas/harvest.yaml stops start-up with its file and line
 
     # --- IHarvester ------------------------------------------------------------------------
 
@@ -148,7 +122,7 @@ class SensorHarvester(HarvesterBase):
         try:
             settings = self.settings(harvest_job.source.config)
             with client_for(settings, self.request_headers(settings)) as client:
-                catalog = self.adapter(harvest_job.source.url, settings, client, harvest_mapping()).catalog()
+                catalog = self.adapter(harvest_job.source.url, settings, client, current.harvest_mapping()).catalog()
         except ValueError as exc:
             self._save_gather_error(f"Configuración inválida: {exc}", harvest_job)
             return None
@@ -246,7 +220,7 @@ class SensorHarvester(HarvesterBase):
         heartbeat = Heartbeat.fetch(obj.id)
         heartbeat.beat(force=True)
         content = json.loads(obj.content or "{}")
-        hm = harvest_mapping()
+        hm = current.harvest_mapping()
         family = hm.families.get(content.get("family", ""))
         if family is None:
             self._save_object_error(f"Familia desconocida: {content.get('family')!r}", obj, "Import")
@@ -282,7 +256,7 @@ class SensorHarvester(HarvesterBase):
         if package is None:
             package_id = self._create_dataset(obj, previous, family, settings, station_list, stream_list)
         else:
-            changed = previous is None or _extra(previous, "content_hash") != _extra(obj, "content_hash")
+            changed = previous is None or object_extra(previous, "content_hash") != object_extra(obj, "content_hash")
             if changed:
                 self._update_dataset(package.id, family, settings, obj, station_list, stream_list)
             self._make_current(obj, previous, package.id)
@@ -314,14 +288,14 @@ class SensorHarvester(HarvesterBase):
         self, obj: Any, family: Family, settings: dict[str, Any], station_list: list[Station], stream_list: list[Stream]
     ) -> dict[str, Any]:
         source = obj.source
-        fw = vocab.framework(territorio_config.schemas_dir())
+        fw = current.framework()
         regions = settings["region"]
         dims = settings.get("dimension") or list(family.dimension)
         subs = settings.get("subdimension") or [
             s for s in family.subdimension if fw.subdimension_by_slug[s].dimension in dims
         ]
         title = settings.get("title") or f"{family.title.es} — {source.title or source.url}"
-        if settings.get("title") and len({f for f in _families(obj)}) > 1:
+        if settings.get("title") and len({f for f in job_guids(obj)}) > 1:
             title = f"{settings['title']} — {family.title.es}"
         variables = sorted({s.variable for s in stream_list})
         units = {s.variable: s.unit for s in stream_list}
@@ -455,9 +429,9 @@ class SensorHarvester(HarvesterBase):
     ) -> LoadOutcome:
         outcome = LoadOutcome()
         overlap = dt.timedelta(hours=int(settings.get("overlap_hours", self.default_overlap_hours)))
-        first_start = _first_start(settings)
-        batch_rows = territorio_config.harvest_int("batch_rows")
-        hm = harvest_mapping()
+        first_start = sources.first_start(settings)
+        batch_rows = config.batch_rows()
+        hm = current.harvest_mapping()
         table_rows = store.ObservationTable(resource_id, commit_rows=batch_rows)
         with client_for(settings, self.request_headers(settings)) as client, table_rows as table:
             adapter = self.adapter(obj.source.url, settings, client, hm)
@@ -523,24 +497,3 @@ class SensorHarvester(HarvesterBase):
 
 def _series_error(stream: Stream, error: Exception) -> str:
     return f"Serie {stream.key} ({stream.station_id}, {stream.variable}): {error}"
-
-
-def _extra(obj: Any, key: str) -> str | None:
-    for extra in obj.extras:
-        if extra.key == key:
-            return str(extra.value)
-    return None
-
-
-def _families(obj: Any) -> set[str]:
-    rows = model.Session.query(HarvestObject.guid).filter(HarvestObject.harvest_job_id == obj.harvest_job_id)
-    return {row[0] for row in rows}
-
-
-def _first_start(settings: dict[str, Any]) -> dt.datetime:
-    if settings.get("start"):
-        return dt.datetime.fromisoformat(settings["start"])
-    days = int(settings.get("backfill_days", 7))
-    now = dt.datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    return now - dt.timedelta(days=days)
-

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
-from ..net import client as net
-from ..net.decode import decode_json, parse_xml
-from ..net.errors import RetryAfterTooLong
+from ckanext.territorio.net import client as net
+from ckanext.territorio.net.decode import decode_json, parse_xml
+from ckanext.territorio.net.errors import RetryAfterTooLong
+
 from .errors import HTTPStatusError, RunLimit
 
 __all__ = ["Client", "Limits", "Response", "RetryAfterTooLong", "Usage", "decode_json", "parse_xml"]

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
+
 from .errors import HTTPStatusError
 from .http import Client
-from .mapping import HarvestMapping
 from .records import Catalog, Page, Reading, Station, Stream, as_number, iso, parse_time
 
 SOURCE_TYPE = "ngsi-ld"

@@ -1,13 +1,13 @@
-"""`ckan territorio harvest ...`: the scheduler of harvest runs."""
+"""`ckan territorio-harvest ...`: the scheduler of harvest runs (every harvester plugin adds it)."""
 from __future__ import annotations
 
+import ckan.plugins as p
 import click
 
-from .. import config as territorio_config
-from . import scheduler
+from . import config, scheduler
 
 
-@click.group(short_help="Cosechas: programador y mantenimiento.")
+@click.group("territorio-harvest", short_help="Cosechas: programador y mantenimiento.")
 def harvest() -> None:
     """Cosechas de catálogos municipales y redes de sensores."""
 
@@ -34,6 +34,16 @@ def tick() -> None:
 )
 def run_scheduler(interval: int | None) -> None:
     """Repite `tick` cada cierto intervalo hasta recibir SIGTERM (proceso supervisado)."""
-    seconds = interval or territorio_config.harvest_int("scheduler_interval")
+    seconds = interval or config.scheduler_interval()
     click.echo(f"Programador de cosechas: un ciclo cada {seconds} s")
     scheduler.run_forever(float(seconds), _echo)
+
+
+class HarvestCommands(p.SingletonPlugin):
+    """Mixin of every harvester plugin: ``ckan territorio-harvest`` when any of them is on."""
+
+    p.implements(p.IClick, inherit=True)
+
+    def get_commands(self) -> list[click.Command]:
+        """The harvest scheduler's command group."""
+        return [harvest]

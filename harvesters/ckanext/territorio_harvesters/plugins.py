@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import config as territorio_config
-from .. import vocab
+from ckanext.territorio import current
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
+
 from .http import Client
-from .mapping import HarvestMapping
 from .ngsild import DEFAULT_TYPES, SMART_DATA_MODELS_CONTEXT, NGSILDAdapter
 from .openaq import DEFAULT_PARAMETERS as OPENAQ_PARAMETERS
 from .openaq import OpenAQAdapter
@@ -102,7 +102,7 @@ class SincaHarvester(SensorHarvester):
 
     def adapter(self, url: str, settings: dict[str, Any], client: Client, hm: HarvestMapping) -> Adapter:
         """A SINCA adapter for the configured stations or regions (as SINCA's prefixes)."""
-        fw = vocab.framework(territorio_config.schemas_dir())
+        fw = current.framework()
         prefixes = []
         for iso in settings.get("region") or []:
             region = fw.region_by_iso.get(iso)

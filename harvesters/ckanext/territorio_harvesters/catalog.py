@@ -31,17 +31,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
-from ckanext.dcat.harvesters import DCATJSONHarvester, DCATRDFHarvester
-from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from .. import config as territorio_config
-from . import source_config
-from .errors import SourceError
-from .http import Client, parse_xml
-from .liveness import gather_kept_alive, import_kept_alive
-from .mapping import HarvestMapping, mapping
-from .sensor import client_for
+from ckanext.territorio import current
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
+
+from . import config, source_config
+from .http import Client
+from .objects import object_extra
+from .sources import client_for
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +64,7 @@ def _hash(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _list(value: Any) -> list[str]:
+def as_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
@@ -100,15 +98,15 @@ def territorial_fields(
     extras = {e.get("key"): e.get("value") for e in package.get("extras") or [] if isinstance(e, Mapping)}
     texts = [*_tag_names(package.get("tags")), *keywords, str(package.get("title") or "")]
     texts += [str(g.get("title") or g.get("name") or "") for g in package.get("groups") or [] if isinstance(g, Mapping)]
-    all_themes = [*themes, *_list(extras.get("theme")), *_list(package.get("theme"))]
+    all_themes = [*themes, *as_list(extras.get("theme")), *as_list(package.get("theme"))]
     ruled_dims, ruled_subs = hm.classify(texts, all_themes)
-    dims = list(dict.fromkeys([*_list(package.get("dimension")), *(settings.get("dimension") or []), *ruled_dims]))
-    subs = list(dict.fromkeys([*_list(package.get("subdimension")), *(settings.get("subdimension") or []), *ruled_subs]))
+    dims = list(dict.fromkeys([*as_list(package.get("dimension")), *(settings.get("dimension") or []), *ruled_dims]))
+    subs = list(dict.fromkeys([*as_list(package.get("subdimension")), *(settings.get("subdimension") or []), *ruled_subs]))
     fields: dict[str, Any] = {
         "dimension": dims,
         "subdimension": subs,
-        "region": _list(package.get("region")) or list(settings["region"]),
-        "comuna": _list(package.get("comuna")) or list(settings.get("comuna") or []),
+        "region": as_list(package.get("region")) or list(settings["region"]),
+        "comuna": as_list(package.get("comuna")) or list(settings.get("comuna") or []),
         "personal_data": package.get("personal_data") or settings.get("personal_data") or "none",
     }
     if not package.get("license_id") and settings.get("license_id"):
@@ -159,13 +157,6 @@ def existing_package(guid: str, source_id: str | None) -> model.Package | None:
     return query.order_by(HarvestObject.gathered.desc()).first()
 
 
-def _extra(obj: Any, key: str) -> str | None:
-    for extra in obj.extras:
-        if extra.key == key:
-            return str(extra.value)
-    return None
-
-
 class CatalogMixin:
     """What the three catalogue harvesters share; mixed in before the stock class."""
 
@@ -210,14 +201,14 @@ class CatalogMixin:
         if not object_ids:
             return object_ids
         objects = model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == harvest_job.id).all()
-        deletions = [o for o in objects if _extra(o, "status") == "delete"]
+        deletions = [o for o in objects if object_extra(o, "status") == "delete"]
         if not deletions:
             return object_ids
         listed = len(objects) - len(deletions)
         settings = self.territorio_settings(harvest_job.source.config)
         share = settings.get("withdraw_max_share")
         if share is None:
-            share = territorio_config.harvest_int("withdraw_max_percent") / 100.0
+            share = config.withdraw_max_share()
         total = max(1, len(current_before))
         reason = None
         if listed == 0:
@@ -284,7 +275,7 @@ class CatalogMixin:
         """Map, validate with the scheming schema and the policy, create or update; never raises."""
         try:
             settings = self.territorio_settings(harvest_object.source.config)
-            hm = mapping(territorio_config.schemas_dir())
+            hm = current.harvest_mapping()
             package = clean_package(remote)
             package.update(territorial_fields({**remote, **package}, settings, hm, keywords, themes))
             if not package.get("title"):
@@ -332,7 +323,7 @@ class CatalogMixin:
         package["owner_org"] = source_package.owner_org if source_package else None
         package["type"] = "dataset"
         if existing is not None and existing.state == "active" and previous is not None \
-                and _extra(previous, "content_hash") == digest:
+                and object_extra(previous, "content_hash") == digest:
             harvest_object.package_id = existing.id
             harvest_object.add()
             model.Session.commit()
@@ -359,192 +350,3 @@ class CatalogMixin:
             tk.get_action("package_create")(dict(context), package)
         model.Session.commit()
         return True
-
-
-class TerritorioCKANHarvester(CatalogMixin, CKANHarvester):
-    """Source type ``ckan``: a remote CKAN's action API (package_search), mapped."""
-
-    def info(self) -> dict[str, str]:
-        """The stock CKAN harvester's info, with the portal's description."""
-        info = super().info()
-        info["description"] = "Catálogo CKAN remoto (API de acciones), con el marco territorial"
-        return info
-
-    def _set_config(self, config_str: str | None) -> None:
-        super()._set_config(config_str)
-        # a full listing every run: the only way to notice datasets deleted at the source
-        self.config["force_all"] = True
-
-    def validate_config(self, config: str | None) -> str | None:
-        """Check our keys of the config, then the stock harvester's."""
-        self.territorio_validate(config)
-        return super().validate_config(config)
-
-    def _get_content(self, url: str) -> str:
-        try:
-            response = self._territorio_http.get(url)
-        except SourceError as exc:
-            raise ContentFetchError(str(exc)) from None
-        return response.body.decode("utf-8", errors="replace")
-
-    @gather_kept_alive
-    def gather_stage(self, harvest_job: Any) -> list[str] | None:
-        """Gather through the guarded client, mark datasets gone as deletions, guard withdrawals."""
-        before = self.territorio_current(harvest_job.source.id)
-        try:
-            with self.territorio_client(harvest_job.source.config) as client:
-                self._territorio_http = client
-                ids = super().gather_stage(harvest_job)
-        except Exception as exc:  # a consumer must never die on a source
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
-        if ids is None:
-            return None
-        seen = {guid for (guid,) in model.Session.query(HarvestObject.guid).filter(HarvestObject.harvest_job_id == harvest_job.id)}
-        for guid in sorted(set(before) - seen):
-            previous = model.Session.query(HarvestObject).get(before[guid])
-            obj = HarvestObject(guid=guid, job=harvest_job, package_id=previous.package_id if previous else None,
-                                extras=[HarvestObjectExtra(key="status", value="delete")])
-            obj.save()
-            ids.append(obj.id)
-        return self.territorio_guard_withdrawals(harvest_job, ids, before)
-
-    @import_kept_alive
-    def import_stage(self, harvest_object: Any) -> bool | str:
-        """Withdraw a deletion, or import the remote dataset mapped to the territorial schema."""
-        if _extra(harvest_object, "status") == "delete":
-            return self.territorio_withdraw(harvest_object)
-        self._territorio_result: bool | str = False
-        try:
-            with self.territorio_client(harvest_object.source.config) as client:
-                self._territorio_http = client
-                super().import_stage(harvest_object)
-                return self._territorio_result
-        except Exception as exc:
-            log.exception("import %s", harvest_object.id)
-            model.Session.rollback()
-            self._save_object_error(f"Error inesperado al importar: {exc!r}", harvest_object, "Import")
-            return False
-
-    def _create_or_update_package(self, package_dict: dict[str, Any], harvest_object: Any,
-                                  package_dict_form: str = "rest") -> bool | str | None:
-        self._territorio_result = self.territorio_import(harvest_object, package_dict)
-        return True if self._territorio_result else None
-
-
-class TerritorioDCATJSONHarvester(CatalogMixin, DCATJSONHarvester):
-    """Source type ``dcat_json``: DCAT-US data.json (Socrata, ArcGIS Hub), mapped."""
-
-    def validate_config(self, config: str | None) -> str | None:
-        """Check our keys of the config and return it unchanged."""
-        self.territorio_validate(config)
-        return config
-
-    def _get_content_and_type(self, url: str, harvest_job: Any, page: int = 1,
-                              content_type: str | None = None) -> tuple[str | None, str | None]:
-        if page > 1:
-            url = f"{url}{'&' if '?' in url else '?'}page={page}"
-        try:
-            with self.territorio_client(harvest_job.source.config) as client:
-                response = client.get(url)
-        except SourceError as exc:
-            if page > 1 and getattr(exc, "status", None) == 404:
-                import requests
-
-                error = requests.exceptions.HTTPError()
-                error.response = requests.Response()
-                error.response.status_code = 404
-                raise error from None
-            self._save_gather_error(f"No se pudo leer la fuente: {exc}", harvest_job)
-            return None, None
-        return response.body.decode("utf-8", errors="replace"), response.headers.get("content-type")
-
-    @gather_kept_alive
-    def gather_stage(self, harvest_job: Any) -> list[str] | None:
-        """Gather the data.json, take the job's objects in order and guard withdrawals."""
-        before = self.territorio_current(harvest_job.source.id)
-        try:
-            ids = super().gather_stage(harvest_job)
-        except Exception as exc:
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
-        if ids is None:
-            return None
-        # ckanext-dcat 2.4.4 lists a deletion's id before saving it (None): take them from the job
-        ids = [
-            obj_id for (obj_id,) in model.Session.query(HarvestObject.id)
-            .filter(HarvestObject.harvest_job_id == harvest_job.id).order_by(HarvestObject.gathered)
-        ]
-        return self.territorio_guard_withdrawals(harvest_job, ids, before)
-
-    @import_kept_alive
-    def import_stage(self, harvest_object: Any) -> bool | str:
-        """Withdraw a deletion, or import the DCAT dataset with its keywords and themes mapped."""
-        if _extra(harvest_object, "status") == "delete":
-            return self.territorio_withdraw(harvest_object)
-        try:
-            package, dcat = self._get_package_dict(harvest_object)
-        except Exception as exc:
-            self._save_object_error(f"No se pudo leer el conjunto DCAT: {exc!r}", harvest_object, "Import")
-            return False
-        keywords = _list(dcat.get("keyword"))
-        themes = _list(dcat.get("theme"))
-        return self.territorio_import(harvest_object, package, keywords, themes)
-
-
-class TerritorioDCATRDFHarvester(CatalogMixin, DCATRDFHarvester):
-    """Source type ``dcat_rdf``: DCAT-AP in RDF (Turtle, RDF/XML, JSON-LD), mapped."""
-
-    def validate_config(self, config: str | None) -> str | None:
-        """Check our keys of the config, then the stock harvester's."""
-        self.territorio_validate(config)
-        return super().validate_config(config)
-
-    def _get_content_and_type(self, url: str, harvest_job: Any, page: int = 1,
-                              content_type: str | None = None) -> tuple[str | None, str | None]:
-        if page > 1:
-            url = f"{url}{'&' if '?' in url else '?'}page={page}"
-        try:
-            with self.territorio_client(harvest_job.source.config) as client:
-                response = client.get(url, headers={"Accept": "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"})
-            body = response.body
-            if body.lstrip().startswith(b"<"):
-                parse_xml(body, response.url)  # refuses DTDs and entities before rdflib parses it
-        except SourceError as exc:
-            self._save_gather_error(f"No se pudo leer la fuente: {exc}", harvest_job)
-            return None, None
-        kind = content_type or (response.headers.get("content-type") or "").split(";", 1)[0] or None
-        return body.decode("utf-8", errors="replace"), kind
-
-    def _mark_datasets_for_deletion(self, guids_in_source: list[str], harvest_job: Any) -> list[str]:
-        before = self.territorio_current(harvest_job.source.id)
-        ids = super()._mark_datasets_for_deletion(guids_in_source, harvest_job)
-        return self.territorio_guard_withdrawals(harvest_job, ids, before) or []
-
-    @gather_kept_alive
-    def gather_stage(self, harvest_job: Any) -> list[str] | None:
-        """Gather the RDF catalogue; an unexpected error is saved as a gather error."""
-        try:
-            return super().gather_stage(harvest_job)
-        except Exception as exc:
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
-
-    @import_kept_alive
-    def import_stage(self, harvest_object: Any) -> bool | str:
-        """Withdraw a deletion, or import the parsed dataset with its keywords mapped."""
-        if self._get_object_extra(harvest_object, "status") == "delete":
-            return self.territorio_withdraw(harvest_object)
-        try:
-            dataset = json.loads(harvest_object.content or "{}")
-        except ValueError:
-            self._save_object_error("Contenido ilegible", harvest_object, "Import")
-            return False
-        return self.territorio_import(harvest_object, dataset, _list(dataset.get("keyword")), [])
-

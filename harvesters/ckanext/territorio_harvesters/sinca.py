@@ -22,9 +22,10 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping, name_key
+
 from .errors import BadPayload
 from .http import Client
-from .mapping import HarvestMapping, name_key
 from .records import Catalog, Page, Reading, Station, Stream, as_number
 
 SOURCE_TYPE = "sinca"

@@ -18,8 +18,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from .. import config as territorio_config
-from .. import periodic
+from ckanext.territorio import periodic
+
+from . import config
 from .liveness import requeue_stale
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def tick() -> TickReport:
     context: dict[str, Any] = {"model": model, "session": model.Session, "user": site_user["name"]}
     try:
         tk.get_action("harvest_jobs_run")(context, {})
-        requeued = requeue_stale(territorio_config.harvest_int("stale_after"))
+        requeued = requeue_stale(config.stale_after())
         from ckanext.harvest.model import HarvestJob
 
         running = model.Session.query(HarvestJob).filter(HarvestJob.status == "Running").count()

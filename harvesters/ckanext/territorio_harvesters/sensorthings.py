@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
+
 from .errors import BadPayload
 from .http import Client
-from .mapping import HarvestMapping
 from .records import Catalog, Page, Reading, Station, Stream, as_number, iso, parse_time
 
 SOURCE_TYPE = "sensorthings"

@@ -35,9 +35,9 @@ def _now_text() -> str:
 
 def beat_interval() -> float:
     """Seconds between beats: a few beats fit in ``stale_after``, at most one every 5 s."""
-    from .. import config as territorio_config
+    from . import config
 
-    return max(0.2, min(5.0, territorio_config.harvest_int("stale_after") / 4))
+    return max(0.2, min(5.0, config.stale_after() / 4))
 
 
 def _queues() -> list[tuple[str, str]]:

@@ -15,8 +15,9 @@ from typing import Any
 
 import msgspec
 
+from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
+
 from .http import Client
-from .mapping import HarvestMapping
 from .records import Catalog, Page, Reading, Station, Stream, as_number, iso, parse_time
 
 SOURCE_TYPE = "openaq"
