@@ -71,9 +71,11 @@ class Hold:
 
 
 class FakeServer:
-    """A threaded HTTP server on 127.0.0.1 with regex routes and queued faults."""
+    """A threaded HTTP server on 127.0.0.1 (or another loopback address) with regex routes and
+    queued faults."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: list[tuple[re.Pattern[str], Handler]] = []
         self.faults: list[Fault] = []
         self.delays: list[tuple[re.Pattern[str], float]] = []
@@ -111,9 +113,9 @@ class FakeServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = http.server.ThreadingHTTPServer((self.host, 0), _Handler)
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.base = f"http://{self.host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def start(self) -> FakeServer:

@@ -100,7 +100,7 @@ def consumers(consumer_ini: Path) -> Iterator[Callable[[str], subprocess.Popen[b
 
 def tick(consumer_ini: Path) -> str:
     return subprocess.run(
-        [CKAN, "-c", str(consumer_ini), "territorio", "harvest", "tick"],
+        [CKAN, "-c", str(consumer_ini), "territorio-harvest", "tick"],
         capture_output=True, text=True, timeout=120, check=True,
     ).stdout
 

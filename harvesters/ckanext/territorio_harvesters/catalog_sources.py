@@ -12,17 +12,26 @@ from ckanext.dcat.harvesters import DCATJSONHarvester, DCATRDFHarvester
 from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
+from . import jsonld
 from .catalog import (
     CatalogMixin,
     as_list,
 )
 from .cli import HarvestCommands
 from .errors import SourceError
-from .http import parse_xml
+from .http import Client, parse_xml
 from .liveness import gather_kept_alive, import_kept_alive
 from .objects import object_extra
 
 log = logging.getLogger(__name__)
+
+RDF_ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"
+CONTEXT_ACCEPT = "application/ld+json, application/json;q=0.9"
+
+
+def _context(client: Client, url: str) -> bytes:
+    """A remote JSON-LD context, read through the source's guarded client."""
+    return client.get(url, headers={"Accept": CONTEXT_ACCEPT}).body
 
 
 class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
@@ -174,15 +183,21 @@ class TerritorioDCATRDFHarvester(CatalogMixin, HarvestCommands, DCATRDFHarvester
             url = f"{url}{'&' if '?' in url else '?'}page={page}"
         try:
             with self.territorio_client(harvest_job.source.config) as client:
-                response = client.get(url, headers={"Accept": "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"})
-            body = response.body
-            if body.lstrip().startswith(b"<"):
-                parse_xml(body, response.url)  # refuses DTDs and entities before rdflib parses it
+                response = client.get(url, headers={"Accept": RDF_ACCEPT})
+                text = jsonld.decode_text(response.body)
+                if jsonld.is_markup(text):
+                    # refuses DTDs and entities before rdflib parses it, byte-order mark or not
+                    parse_xml(response.body, response.url)
+                elif jsonld.looks_like_json(text):
+                    # rdflib would fetch remote contexts itself, past the guard and the caps
+                    text = jsonld.inline_contexts(
+                        text, response.url or url, lambda ref: _context(client, ref)
+                    )
         except SourceError as exc:
             self._save_gather_error(f"No se pudo leer la fuente: {exc}", harvest_job)
             return None, None
         kind = content_type or (response.headers.get("content-type") or "").split(";", 1)[0] or None
-        return body.decode("utf-8", errors="replace"), kind
+        return text, kind
 
     def _mark_datasets_for_deletion(self, guids_in_source: list[str], harvest_job: Any) -> list[str]:
         before = self.territorio_current(harvest_job.source.id)
