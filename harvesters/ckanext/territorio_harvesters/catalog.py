@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -235,6 +235,18 @@ class CatalogMixin:
             harvest_job,
         )
         return [i for i in object_ids if i not in cancelled]
+
+    def territorio_gather(
+        self, harvest_job: Any, gather: Callable[[], list[str] | None]
+    ) -> list[str] | None:
+        """Run a stock gather; an unexpected error is a gather error, never a dead consumer."""
+        try:
+            return gather()
+        except Exception as exc:
+            log.exception("gather %s", harvest_job.id)
+            model.Session.rollback()
+            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)  # type: ignore[attr-defined]
+            return None
 
     @staticmethod
     def territorio_current(source_id: str) -> dict[str, str]:

@@ -64,15 +64,13 @@ class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         """Gather through the guarded client, mark datasets gone as deletions, guard withdrawals."""
         before = self.territorio_current(harvest_job.source.id)
-        try:
+
+        def gather() -> list[str] | None:
             with self.territorio_client(harvest_job.source.config) as client:
                 self._territorio_http = client
-                ids = super().gather_stage(harvest_job)
-        except Exception as exc:  # a consumer must never die on a source
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
+                return super(TerritorioCKANHarvester, self).gather_stage(harvest_job)
+
+        ids = self.territorio_gather(harvest_job, gather)
         if ids is None:
             return None
         seen = {guid for (guid,) in model.Session.query(HarvestObject.guid).filter(HarvestObject.harvest_job_id == harvest_job.id)}
@@ -138,13 +136,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, HarvestCommands, DCATJSONHarvest
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         """Gather the data.json, take the job's objects in order and guard withdrawals."""
         before = self.territorio_current(harvest_job.source.id)
-        try:
-            ids = super().gather_stage(harvest_job)
-        except Exception as exc:
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
+        ids = self.territorio_gather(harvest_job, lambda: super(TerritorioDCATJSONHarvester, self).gather_stage(harvest_job))
         if ids is None:
             return None
         # ckanext-dcat 2.4.4 lists a deletion's id before saving it (None): take them from the job
@@ -207,13 +199,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, HarvestCommands, DCATRDFHarvester
     @gather_kept_alive
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         """Gather the RDF catalogue; an unexpected error is saved as a gather error."""
-        try:
-            return super().gather_stage(harvest_job)
-        except Exception as exc:
-            log.exception("gather %s", harvest_job.id)
-            model.Session.rollback()
-            self._save_gather_error(f"Error inesperado al leer la fuente: {exc!r}", harvest_job)
-            return None
+        return self.territorio_gather(harvest_job, lambda: super(TerritorioDCATRDFHarvester, self).gather_stage(harvest_job))
 
     @import_kept_alive
     def import_stage(self, harvest_object: Any) -> bool | str:

@@ -275,13 +275,18 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
     def _context(self) -> dict[str, Any]:
         return {"user": self._get_user_name(), "ignore_auth": True, "model": model, "session": model.Session}
 
-    def _make_current(self, obj: Any, previous: Any, package_id: str) -> None:
+    @staticmethod
+    def _link(obj: Any, previous: Any, package_id: str) -> None:
+        """The object becomes the dataset's current one (``previous`` no longer is)."""
         if previous is not None:
             previous.current = False
             previous.add()
         obj.package_id = package_id
         obj.current = True
         obj.add()
+
+    def _make_current(self, obj: Any, previous: Any, package_id: str) -> None:
+        self._link(obj, previous, package_id)
         model.Session.commit()
 
     def _dataset_fields(
@@ -370,13 +375,8 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
                 ],
             }
         )
-        if previous is not None:
-            previous.current = False
-            previous.add()
         # link first, as ckanext-harvest does: the policy recognises harvested datasets by it
-        obj.package_id = package_id
-        obj.current = True
-        obj.add()
+        self._link(obj, previous, package_id)
         model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
         model.Session.flush()
         context = self._context()
