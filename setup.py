@@ -18,7 +18,11 @@ setup(
             "migration/territorio/*.ini",
             "migration/territorio/*.mako",
             "migration/territorio/versions/*.py",
+            "migration/territorio_search/*.ini",
+            "migration/territorio_search/*.mako",
+            "migration/territorio_search/versions/*.py",
             "search/*.txt",
+            "search/config_declaration.yaml",
             "demo/*.yaml",
             "templates/**/*",
             "assets/**/*",
@@ -28,6 +32,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
+            "territorio_search = ckanext.territorio.search.plugin:TerritorioSearchPlugin",
             "territorio_openaq = ckanext.territorio.harvesters.plugins:OpenAQHarvester",
             "territorio_sensorthings = ckanext.territorio.harvesters.plugins:SensorThingsHarvester",
             "territorio_ngsi_ld = ckanext.territorio.harvesters.plugins:NGSILDHarvester",

@@ -7,7 +7,7 @@ from ckan import model
 
 from ckanext.territorio.search import cache as search_cache
 
-PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")
+PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio_search", "territorio")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 VENV_BIN = Path(sys.executable).parent
 PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query "
     "harvest territorio_ckan_harvester territorio_dcat_rdf_harvester "
     "territorio_dcat_json_harvester territorio_openaq territorio_sensorthings "
     "territorio_ngsi_ld territorio_sinca dcat datastore"

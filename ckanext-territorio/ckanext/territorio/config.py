@@ -7,7 +7,6 @@ import ckan.plugins.toolkit as tk
 
 from .vocab import default_schemas_dir
 
-SEARCH_BACKEND = "ckanext.territorio.search_backend"
 SCHEMAS_DIR = "ckanext.territorio.schemas_dir"
 FRAMEWORK_URI = "ckanext.territorio.framework_uri"
 
@@ -15,16 +14,6 @@ FRAMEWORK_URI = "ckanext.territorio.framework_uri"
 SCHEMING_PRESETS = "ckanext.scheming:presets.json"
 SCHEMA_FILES = ("dataset.yaml", "iniciativa.yaml")
 PRESETS_FILE = "presets.yaml"
-
-
-def search_backend() -> str:
-    """``postgres`` (embedded, default) or ``solr``."""
-    return tk.config[SEARCH_BACKEND]
-
-
-def spatial_geom_field() -> str:
-    """The field ckanext-spatial's solr-spatial-field backend writes the extent to."""
-    return tk.config["ckanext.spatial.solr_geom_field_name"]
 
 
 def schemas_dir() -> Path:
@@ -48,11 +37,6 @@ def default_dataset_schemas() -> str:
 def default_presets() -> str:
     """Default of ``scheming.presets``: scheming's presets and ours."""
     return f"{SCHEMING_PRESETS} {(schemas_dir() / PRESETS_FILE).as_uri()}"
-
-
-def search_cache_ttl() -> int:
-    """Seconds search results and facet counts stay in Redis; 0 disables the cache."""
-    return tk.config["ckanext.territorio.search.cache_ttl"]
 
 
 # --- harvesters ---------------------------------------------------------------------------

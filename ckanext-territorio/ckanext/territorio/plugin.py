@@ -21,7 +21,6 @@ from .quality import service as quality_service
 from .quality.cli import auditor as auditor_cli
 from .quality.cli import quality as quality_cli
 from .quality.links_cli import links as links_cli
-from .search import backend
 
 territorio_cli.add_command(harvest_cli)  # `ckan territorio harvest ...`
 territorio_cli.add_command(links_cli)  # `ckan territorio links check ...`
@@ -36,7 +35,8 @@ territorio_cli.add_command(auditor_cli)  # `ckan territorio auditor ...`
 @tk.blanket.helpers
 @tk.blanket.blueprints
 @tk.blanket.cli
-class TerritorioPlugin(
+class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its search
+
     TerritorioSearchIndex,
     TerritorioFacets,
     TerritorioQuality,  # before TerritorioPolicy: both subscribe to signals (cooperative)
@@ -53,7 +53,6 @@ class TerritorioPlugin(
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "territorio")
-        backend.configure(config)
         dcat_settings.configure(config)
 
     # IConfigurable

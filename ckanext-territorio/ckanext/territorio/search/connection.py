@@ -20,10 +20,9 @@ from sqlalchemy.dialects.postgresql import JSONB, TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 
-from .. import config
-from ..model.search_doc import SearchDoc
-from . import cache, document, fields, params
+from . import cache, config, document, fields, params
 from .lucene import Translator
+from .model import SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +84,8 @@ class PostgresSearchConnection:
 
     url = "postgresql://(ckan database)/territorio_search_doc"
 
-    def __init__(self, decode_dates: bool = True, geom_field: str = "spatial_geom"):
+    def __init__(self, decode_dates: bool = True, geom_field: str | None = None):
+        """``geom_field``: ckanext-spatial's extent field, None when spatial is not loaded."""
         self.decode_dates = decode_dates
         self.geom_field = geom_field
         self.translator = Translator(TABLE, geom_field)
@@ -141,9 +141,11 @@ class PostgresSearchConnection:
         return ""
 
     def optimize(self, **_: Any) -> str:
+        """Nothing to optimise: PostgreSQL's autovacuum keeps the table."""
         return ""
 
     def ping(self, **_: Any) -> str:
+        """Check the database answers, as pysolr's ping checks Solr."""
         model.Session.execute(sa.select(sa.literal(1)))
         return "OK"
 

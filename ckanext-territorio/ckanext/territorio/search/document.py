@@ -89,8 +89,10 @@ def _timestamp(value: Any) -> datetime.datetime | None:
     return parsed
 
 
-def _geometry_wkt(doc: dict[str, Any], geom_field: str) -> str | None:
+def _geometry_wkt(doc: dict[str, Any], geom_field: str | None) -> str | None:
     """WKT of the dataset's extent, from ckanext-spatial's field or GeoJSON."""
+    if geom_field is None:
+        return None  # no ckanext-spatial: nothing filters on extents
     shapes = []
     for wkt in as_strings(doc.get(geom_field)):
         try:
@@ -125,7 +127,7 @@ def _jsonable(doc: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(doc, default=str))
 
 
-def build_row(doc: dict[str, Any], geom_field: str = "spatial_geom") -> dict[str, Any]:
+def build_row(doc: dict[str, Any], geom_field: str | None = None) -> dict[str, Any]:
     """Column values for one document as CKAN's ``index_package`` sends it."""
     stored = {k: v for k, v in doc.items() if k not in fields.BLOBS}
     search_vector = _VectorBuilder()

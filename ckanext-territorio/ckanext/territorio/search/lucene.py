@@ -90,7 +90,7 @@ def min_should_match(spec: str | None, optional: int) -> int:
 class Translator:
     """Builds SQL conditions on the ``territorio_search_doc`` table."""
 
-    def __init__(self, table: sa.Table, geom_field: str = "spatial_geom") -> None:
+    def __init__(self, table: sa.Table, geom_field: str | None = None) -> None:
         self.table = table
         self.geom_field = geom_field
 
