@@ -6,6 +6,11 @@ import ckan.plugins.toolkit as tk
 
 SEARCH_BACKEND = "ckanext.territorio.search_backend"
 CACHE_TTL = "ckanext.territorio.search.cache_ttl"
+# The declared defaults, also used when the declarations are not loaded: the
+# seam outlives an unloaded plugin (CKAN's test runner unloads every plugin
+# between tests), and the engine must not fail on a missing key then.
+DEFAULT_BACKEND = "postgres"
+DEFAULT_CACHE_TTL = 300
 # ckanext-spatial's key, read with its own default: spatial may be absent and
 # nobody else has to declare it.
 SPATIAL_GEOM_FIELD = "ckanext.spatial.solr_geom_field_name"
@@ -16,12 +21,13 @@ SPATIAL_PLUGIN = "spatial_query"
 
 def search_backend() -> str:
     """``postgres`` (embedded, default) or ``solr``."""
-    return tk.config[SEARCH_BACKEND]
+    return tk.config.get(SEARCH_BACKEND) or DEFAULT_BACKEND
 
 
 def search_cache_ttl() -> int:
     """Seconds search results and facet counts stay in Redis; 0 disables the cache."""
-    return int(tk.config[CACHE_TTL])
+    value = tk.config.get(CACHE_TTL)
+    return DEFAULT_CACHE_TTL if value is None or value == "" else int(value)
 
 
 def spatial_enabled() -> bool:
@@ -41,4 +47,4 @@ PLUGIN = "territorio_search"
 
 def engine_active() -> bool:
     """Whether CKAN's search runs on territorio_search_doc (plugin loaded, backend postgres)."""
-    return p.plugin_loaded(PLUGIN) and tk.config.get(SEARCH_BACKEND) == "postgres"
+    return p.plugin_loaded(PLUGIN) and search_backend() == "postgres"

@@ -28,6 +28,8 @@ _MAX_TEXT_PER_FIELD = 200_000
 _VALUE_GAP = 2
 
 _FIELD_KEY_RE = re.compile(r"[^0-9A-Za-z_-]")
+# The UTC timestamps CKAN sends for date fields (``2014-06-10T08:24:12.782257Z``).
+_SOLR_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$")
 
 
 def field_key(field: str) -> str:
@@ -51,6 +53,38 @@ def as_strings(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [json.dumps(value, sort_keys=True, default=str)]
     return [str(value)]
+
+
+def solr_date(value: str) -> str:
+    """A date as Solr stores and returns it: UTC, milliseconds at most, none when zero.
+
+    ``2014-06-10T08:24:12.782257Z`` -> ``2014-06-10T08:24:12.782Z``;
+    ``2019-10-10T01:15:00+00:00`` -> ``2019-10-10T01:15:00Z``; text that is not
+    a date is returned unchanged.
+    """
+    match = _SOLR_DATE_RE.match(value)
+    if match is None:
+        parsed = _timestamp(value) if "T" in value else None
+        if parsed is None:
+            return value
+        value = parsed.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        match = _SOLR_DATE_RE.match(value)
+        assert match is not None
+    seconds, fraction = match.groups()
+    millis = (fraction or "")[:3].ljust(3, "0")
+    return f"{seconds}.{millis}Z" if int(millis) else f"{seconds}Z"
+
+
+def _stored_dates(stored: dict[str, Any]) -> dict[str, Any]:
+    """Date fields truncated to Solr's precision (what Solr gives back)."""
+    for field, value in stored.items():
+        if fields.kind(field) is not fields.Kind.DATE:
+            continue
+        if isinstance(value, str):
+            stored[field] = solr_date(value)
+        elif isinstance(value, list):
+            stored[field] = [solr_date(v) if isinstance(v, str) else v for v in value]
+    return stored
 
 
 class _VectorBuilder:
@@ -129,7 +163,7 @@ def _jsonable(doc: dict[str, Any]) -> dict[str, Any]:
 
 def build_row(doc: dict[str, Any], geom_field: str | None = None) -> dict[str, Any]:
     """Column values for one document as CKAN's ``index_package`` sends it."""
-    stored = {k: v for k, v in doc.items() if k not in fields.BLOBS}
+    stored = _stored_dates({k: v for k, v in doc.items() if k not in fields.BLOBS})
     search_vector = _VectorBuilder()
     field_vector = _VectorBuilder()
     exact: dict[str, list[str]] = {}
