@@ -180,7 +180,7 @@ class Translator:
             ]
 
         required = clauses("must") + clauses("filter")
-        excluded = [
+        excluded: list[Clause] = [
             sa.not_(c)
             for c in (self._query(q, [], default_field) for q in local.params.get("must_not", []))
             if c is not None
@@ -188,8 +188,7 @@ class Translator:
         should = clauses("should")
         if not required and should:
             # Lucene: with no required clause, one optional clause must match.
-            required = [_combine(sa.or_, should) if any(c is not None for c in should)
-                        else None]
+            required = [_combine(sa.or_, should)]
         return _combine(sa.and_, required + excluded)
 
     # -- tree walk ------------------------------------------------------------
