@@ -3,7 +3,8 @@
 Loaded as a pytest plugin (``-p tests.ckan_core.conftest``) by deploy/test.sh's
 core-suite step, with ``--ckan-ini=.run/test-core.ini``: the test database is
 migrated for CKAN and territorio_search only, and the tests listed in
-``excluded.txt`` (each with its reason) are deselected.
+``excluded.txt`` (each with its reason) are deselected. ``suite.txt`` lists
+what runs (paths inside the installed ckan package) besides this folder.
 """
 from __future__ import annotations
 
@@ -15,13 +16,6 @@ from ckan import model
 
 HERE = Path(__file__).parent
 EXCLUDED = HERE / "excluded.txt"
-# What the core suite runs: paths inside the installed ckan package.
-CORE_TESTS = (
-    "tests/lib/search",
-    "tests/logic/action/test_get.py::TestPackageSearch",
-    "tests/views/test_dataset.py::TestSearch",
-    "tests/cli/test_search_index.py",
-)
 
 
 def excluded_tests() -> dict[str, str]:
