@@ -95,6 +95,7 @@ class _VectorBuilder:
         self._next = 1
 
     def add(self, text: str, lexeme_prefix: str = "", weight: str = "D") -> None:
+        """Append ``text``'s terms at the next positions, a gap after them."""
         for term in analysis.analyze(text[:_MAX_TEXT_PER_FIELD]):
             if len(term) > _MAX_TOKEN_LENGTH:
                 continue
@@ -105,6 +106,7 @@ class _VectorBuilder:
         self._next += _VALUE_GAP
 
     def literal(self) -> str:
+        """The tsvector literal (``'term':1A,5A 'other':2``)."""
         return " ".join(
             "'{}':{}".format(lexeme, ",".join(slots))
             for lexeme, slots in self._positions.items()

@@ -34,6 +34,7 @@ _UNSUPPORTED = {
 
 
 def unescape(text: str) -> str:
+    """Drop Lucene's backslash escapes (``a\\:b`` -> ``a:b``)."""
     return _ESCAPE_RE.sub(r"\1", text)
 
 
@@ -414,9 +415,11 @@ class _State:
     or_default: bool = False
 
     def with_field(self, field: str) -> _State:
+        """The same state, on ``field``."""
         return dataclasses.replace(self, field=field)
 
     def negated(self) -> _State:
+        """The same state, inside a negation (its terms do not rank)."""
         return dataclasses.replace(self, negative=not self.negative)
 
 
