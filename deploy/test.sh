@@ -2,6 +2,8 @@
 # The whole test suite, from a fresh machine: system services, test databases,
 # virtualenv with the dev tools, .run/test.ini, shellcheck, ruff and mypy, then pytest with
 # CKAN's own pytest plugin. Extra arguments go to pytest (make test ARGS="-k demo").
+# Without arguments (or with TERRITORIO_TEST_CORE=1) it then runs CKAN's own search
+# tests against the territorio_search plugin alone (tests/ckan_core, about a minute).
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
