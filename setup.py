@@ -25,7 +25,11 @@ setup(
             "migration/territorio/*.ini",
             "migration/territorio/*.mako",
             "migration/territorio/versions/*.py",
+            "migration/territorio_search/*.ini",
+            "migration/territorio_search/*.mako",
+            "migration/territorio_search/versions/*.py",
             "search/*.txt",
+            "search/config_declaration.yaml",
             "demo/*.yaml",
             "templates/**/*",
             "assets/**/*",
@@ -39,6 +43,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
+            "territorio_search = ckanext.territorio.search.plugin:TerritorioSearchPlugin",
             "territorio_openaq = ckanext.territorio_harvesters.plugins:OpenAQHarvester",
             "territorio_sensorthings = ckanext.territorio_harvesters.plugins:SensorThingsHarvester",
             "territorio_ngsi_ld = ckanext.territorio_harvesters.plugins:NGSILDHarvester",

@@ -183,10 +183,10 @@ def main() -> int:
         import ckan.plugins.toolkit as tk
         from ckan import model
 
-        from ckanext.territorio import config
         from ckanext.territorio.quality import batch
+        from ckanext.territorio.search import config as search_config
 
-        if config.search_backend() != "postgres":
+        if not search_config.engine_active():
             print("El benchmark lee el índice de PostgreSQL: search_backend debe ser postgres")
             return 1
         # seeding does not queue link checks (the benchmark excludes the network)

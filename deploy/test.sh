@@ -2,6 +2,8 @@
 # The whole test suite, from a fresh machine: system services, test databases,
 # virtualenv with the dev tools, .run/test.ini, shellcheck, ruff and mypy, then pytest with
 # CKAN's own pytest plugin. Extra arguments go to pytest (make test ARGS="-k demo").
+# Without arguments (or with TERRITORIO_TEST_CORE=1) it then runs CKAN's own search
+# tests against the territorio_search plugin alone (tests/ckan_core, about a minute).
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
@@ -39,6 +41,29 @@ main() {
     ((${#args[@]})) || args=(tests)
     (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m pytest --ckan-ini="$TERRITORIO_TEST_INI" \
         -p no:cacheprovider -ra "${args[@]}") || rc=$?
+    pytest_verdict "$rc" $((SECONDS - started)) || return
+    # The whole suite (no arguments) also runs CKAN's own search tests; so does
+    # TERRITORIO_TEST_CORE=1 with arguments.
+    if (($# == 0)) || [[ "${TERRITORIO_TEST_CORE:-0}" == 1 ]]; then
+        run_core_suite
+    fi
+}
+
+# CKAN's own search tests (tests/ckan_core/suite.txt, minus excluded.txt) against the
+# territorio_search plugin alone, on the same test database: .run/test-core.ini is
+# test.ini with `ckan.plugins = territorio_search` and CKAN's test settings.
+run_core_suite() {
+    local rc=0 started=$SECONDS core_ini ckan_dir line paths=()
+    core_ini="$(dirname "$TERRITORIO_TEST_INI")/test-core.ini"
+    cp "$TERRITORIO_REPO/tests/ckan_core/test-core.ini" "$core_ini"
+    chmod 600 "$core_ini"
+    ckan_dir="$("$(venv_bin python)" -c 'import ckan, os; print(os.path.dirname(ckan.__file__))')"
+    while IFS= read -r line; do
+        [[ -z "$line" || "$line" == \#* ]] || paths+=("$ckan_dir/$line")
+    done <"$TERRITORIO_REPO/tests/ckan_core/suite.txt"
+    step "pytest: pruebas de búsqueda de CKAN con territorio_search solo..."
+    (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m pytest --ckan-ini="$core_ini" \
+        -p tests.ckan_core.conftest -p no:cacheprovider -ra tests/ckan_core "${paths[@]}") || rc=$?
     pytest_verdict "$rc" $((SECONDS - started))
 }
 

@@ -8,7 +8,18 @@ from hypothesis import HealthCheck, settings
 
 from ckanext.territorio.search import cache as search_cache
 
-PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio")
+PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio_search", "territorio")
+CORE_SUITE = "ckan_core"
+CORE_SUITE_PLUGIN = "tests.ckan_core.conftest"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/ckan_core runs in its own invocation, territorio_search alone (deploy/test.sh)."""
+    if collection_path.name == CORE_SUITE and not config.pluginmanager.has_plugin(
+        CORE_SUITE_PLUGIN
+    ):
+        return True
+    return None
 
 # Property tests judge outcomes, not speed: on a busy machine (CI runs beside other work)
 # generating examples may be slow, which is no failure of the code under test.

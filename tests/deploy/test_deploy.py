@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 VENV_BIN = Path(sys.executable).parent
 PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query "
     "harvest territorio_ckan_harvester territorio_dcat_rdf_harvester "
     "territorio_dcat_json_harvester territorio_openaq territorio_sensorthings "
     "territorio_ngsi_ld territorio_sinca dcat datastore"
@@ -202,4 +202,4 @@ def test_wsgi_entry_point_serves_the_api(ckan_config):
     status = json.loads(result.stdout.strip().splitlines()[-1])
     assert status["success"] is True
     assert status["result"]["ckan_version"] == "2.12.0"
-    assert status["result"]["extensions"][0] == "territorio"
+    assert status["result"]["extensions"][:2] == ["territorio_search", "territorio"]

@@ -7,7 +7,6 @@ import ckan.plugins.toolkit as tk
 
 from .vocab import default_schemas_dir
 
-SEARCH_BACKEND = "ckanext.territorio.search_backend"
 SCHEMAS_DIR = "ckanext.territorio.schemas_dir"
 FRAMEWORK_URI = "ckanext.territorio.framework_uri"
 POLICY_FILE = "ckanext.territorio.policy.file"
@@ -16,16 +15,6 @@ POLICY_FILE = "ckanext.territorio.policy.file"
 SCHEMING_PRESETS = "ckanext.scheming:presets.json"
 SCHEMA_FILES = ("dataset.yaml", "iniciativa.yaml")
 PRESETS_FILE = "presets.yaml"
-
-
-def search_backend() -> str:
-    """``postgres`` (embedded, default) or ``solr``."""
-    return tk.config[SEARCH_BACKEND]
-
-
-def spatial_geom_field() -> str:
-    """The field ckanext-spatial's solr-spatial-field backend writes the extent to."""
-    return tk.config["ckanext.spatial.solr_geom_field_name"]
 
 
 def schemas_dir() -> Path:
@@ -49,11 +38,6 @@ def default_dataset_schemas() -> str:
 def default_presets() -> str:
     """Default of ``scheming.presets``: scheming's presets and ours."""
     return f"{SCHEMING_PRESETS} {(schemas_dir() / PRESETS_FILE).as_uri()}"
-
-
-def search_cache_ttl() -> int:
-    """Seconds search results and facet counts stay in Redis; 0 disables the cache."""
-    return tk.config["ckanext.territorio.search.cache_ttl"]
 
 
 # --- outbound requests and the data-use policy ---------------------------------------------

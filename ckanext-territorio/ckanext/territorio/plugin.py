@@ -16,7 +16,6 @@ from .implementations import (
 )
 from .presentation import helpers
 from .quality import service as quality_service
-from .search import backend
 
 
 @tk.blanket.config_declarations
@@ -26,7 +25,8 @@ from .search import backend
 @tk.blanket.helpers(helpers)
 @tk.blanket.blueprints
 @tk.blanket.cli
-class TerritorioPlugin(
+class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its search
+
     TerritorioSearchIndex,
     TerritorioFacets,
     TerritorioPolicy,
@@ -53,7 +53,6 @@ class TerritorioPlugin(
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "territorio")
-        backend.configure(config)
         dcat_settings.configure(config)
 
     # IConfigurable

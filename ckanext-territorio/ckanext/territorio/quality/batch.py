@@ -20,8 +20,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from .. import config
 from ..model.quality import QualityRun
+from ..search import config as search_config
 from ..site import site_context
 from . import engine, sources, store, summary
 from .facts import Environment, Facts, metadata_error_count
@@ -92,7 +92,7 @@ def _from_actions(types: Sequence[str], chunk: int) -> Iterator[list[dict[str, A
 
 def packages(types: Sequence[str], chunk: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
     """Every active dataset of the scored types, a chunk at a time."""
-    if config.search_backend() == "postgres":
+    if search_config.engine_active():
         yield from _from_index(types, chunk)
     else:
         yield from _from_actions(types, chunk)

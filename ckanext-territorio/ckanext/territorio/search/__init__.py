@@ -1,1 +1,1 @@
-"""Embedded PostgreSQL search backend for CKAN (the default engine)."""
+"""The territorio_search plugin: CKAN's search on PostgreSQL (plugin.py), usable on its own."""

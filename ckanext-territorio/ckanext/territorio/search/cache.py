@@ -48,12 +48,14 @@ def bump() -> None:
 
 
 def key(statement: Any, generation: int) -> str:
+    """The Redis key of ``statement``'s rows at ``generation``: its SQL and parameters, hashed."""
     compiled = statement.compile(dialect=_DIALECT)
     material = repr((str(compiled), sorted(compiled.params.items()), generation))
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()
 
 
 def get(cache_key: str) -> list[Any] | None:
+    """Cached rows, or None when absent or Redis is unreachable."""
     try:
         raw = connect_to_redis().get(cache_key)
     except RedisError:
@@ -63,6 +65,7 @@ def get(cache_key: str) -> list[Any] | None:
 
 
 def put(cache_key: str, rows: list[Any], ttl: int) -> None:
+    """Cache ``rows`` for ``ttl`` seconds (skipped when Redis is unreachable)."""
     try:
         connect_to_redis().set(cache_key, msgspec.json.encode(rows), ex=ttl)
     except RedisError:

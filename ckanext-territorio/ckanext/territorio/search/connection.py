@@ -15,15 +15,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
 from sqlalchemy.dialects.postgresql import JSONB, TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 
-from .. import config
-from ..model.search_doc import SearchDoc
-from . import cache, document, fields, params
+from . import cache, config, document, fields, params
 from .lucene import Translator
+from .model import SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +39,10 @@ _ANALYZE_AFTER = 1000
 _written_since_analyze = [0]
 # Session.info flag: this transaction wrote to the index (bump the cache after commit).
 _WRITTEN = "territorio_search_written"
+# Session.info flag: the session is committing (CKAN indexes datasets in before_commit).
+_COMMITTING = "territorio_search_committing"
+# Session.info flag: this transaction flushed ORM changes (a dataset write).
+_ORM_CHANGES = "territorio_search_orm_changes"
 # Position of the hit count among the summary statement's facet rows.
 _HITS = -1
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
@@ -85,7 +88,8 @@ class PostgresSearchConnection:
 
     url = "postgresql://(ckan database)/territorio_search_doc"
 
-    def __init__(self, decode_dates: bool = True, geom_field: str = "spatial_geom"):
+    def __init__(self, decode_dates: bool = True, geom_field: str | None = None):
+        """``geom_field``: ckanext-spatial's extent field, None when spatial is not loaded."""
         self.decode_dates = decode_dates
         self.geom_field = geom_field
         self.translator = Translator(TABLE, geom_field)
@@ -95,6 +99,10 @@ class PostgresSearchConnection:
     def add(self, docs: list[dict[str, Any]], commit: bool | None = None, **_: Any) -> str:
         """Insert or replace documents in CKAN's current transaction.
 
+        With ``commit=True`` outside a dataset's own commit (``search-index
+        clear``, ``index_package`` called directly) the write is committed, as
+        Solr's commit makes it durable; inside one it commits with the dataset.
+
         With ``commit=False`` (``search-index rebuild`` defers commits) rows are
         buffered and written in batches; the buffer is flushed before the
         session commits, before any search or delete, and every few hundred rows.
@@ -103,6 +111,8 @@ class PostgresSearchConnection:
         _pending.extend(rows)
         if commit is not False or len(_pending) >= _BATCH:
             flush_pending()
+        if commit is True:
+            _commit_outside_dataset_commit()
         return ""
 
     def delete(
@@ -126,6 +136,8 @@ class PostgresSearchConnection:
                 statement = statement.where(where)
         model.Session.execute(statement)
         _mark_written()
+        if commit is True:
+            _commit_outside_dataset_commit()
         return ""
 
     def commit(self, **_: Any) -> str:
@@ -141,9 +153,11 @@ class PostgresSearchConnection:
         return ""
 
     def optimize(self, **_: Any) -> str:
+        """Nothing to optimise: PostgreSQL's autovacuum keeps the table."""
         return ""
 
     def ping(self, **_: Any) -> str:
+        """Check the database answers, as pysolr's ping checks Solr."""
         model.Session.execute(sa.select(sa.literal(1)))
         return "OK"
 
@@ -159,6 +173,9 @@ class PostgresSearchConnection:
             if plan.documents is not None:
                 rows = self._cached(plan.documents, generation, _document_rows)
                 docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
+                if self.decode_dates:
+                    # what CKAN's pysolr connection does with make_connection(decode_dates=True)
+                    docs = [solr_datetime_decoder(d) for d in docs]
             hits = 0
             facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
             for position, value, n in self._cached(plan.summary, generation, _plain_rows):
@@ -223,7 +240,7 @@ class PostgresSearchConnection:
         )
 
     def _filter(self, fq: str) -> list[sa.ColumnElement[bool]]:
-        envelope = params.envelope(fq)
+        envelope = params.envelope(fq) if self.geom_field else None
         if envelope is not None:
             if envelope.field != self.geom_field:
                 raise SearchQueryError(f"Campo espacial desconocido: {envelope.field!r}")
@@ -235,8 +252,13 @@ class PostgresSearchConnection:
         return [] if where is None else [where]
 
     def _index_generation(self) -> int | None:
-        """The index generation keying the result cache, or None when it is off."""
-        if config.search_cache_ttl() <= 0:
+        """The index generation keying the result cache, or None when it is off.
+
+        Off too while this transaction holds uncommitted index writes: it must
+        read its own writes, which no cached result (keyed by the committed
+        generation) has seen.
+        """
+        if config.search_cache_ttl() <= 0 or model.Session.info.get(_WRITTEN):
             return None
         return cache.generation()
 
@@ -388,6 +410,41 @@ def _mark_written() -> None:
     model.Session.info[_WRITTEN] = True
 
 
+def _commit_outside_dataset_commit() -> None:
+    """Commit an index write CKAN asked to commit, when it stands alone.
+
+    Index writes made with a dataset change (package_update's nested
+    transaction, package_delete, dataset_purge, a commit in progress) commit or
+    roll back with it. One that is all its transaction holds (the CLI's
+    ``search-index clear``, a direct ``index_package``) is committed now, as
+    Solr's commit would; otherwise removing the session would lose it.
+    """
+    session = model.Session()  # the scoped session's current Session
+    if (
+        session.info.get(_COMMITTING)
+        or session.info.get(_ORM_CHANGES)
+        or session.new or session.dirty or session.deleted
+        or session.in_nested_transaction()
+    ):
+        return  # part of a dataset's transaction: it commits or rolls back with it
+    flush_pending()
+    session.commit()
+
+
+def _note_orm_changes(session: Any, *_: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_ORM_CHANGES] = True
+
+
+def _commit_started(session: Any) -> None:
+    session.info[_COMMITTING] = True
+
+
+def _commit_ended(session: Any, *_: Any) -> None:
+    session.info.pop(_COMMITTING, None)
+    session.info.pop(_ORM_CHANGES, None)
+
+
 def _bump_after_commit(session: Any) -> None:
     if session.info.pop(_WRITTEN, False):
         cache.bump()
@@ -396,14 +453,20 @@ def _bump_after_commit(session: Any) -> None:
 def _discard_pending(session: Any, *_: Any) -> None:
     _pending.clear()
     session.info.pop(_WRITTEN, None)
+    session.info.pop(_COMMITTING, None)
+    session.info.pop(_ORM_CHANGES, None)
 
 
 def watch_session() -> None:
     """Flush buffered documents with, and drop them on rollback of, CKAN's session."""
     if not sa.event.contains(model.Session, "before_commit", flush_pending):
+        # first of all before_commit listeners: CKAN's indexes datasets in its own
+        sa.event.listen(model.Session, "before_commit", _commit_started, insert=True)
         sa.event.listen(model.Session, "before_commit", flush_pending)
         sa.event.listen(model.Session, "after_commit", _bump_after_commit)
+        sa.event.listen(model.Session, "after_commit", _commit_ended)
         sa.event.listen(model.Session, "after_rollback", _discard_pending)
+        sa.event.listen(model.Session, "after_flush", _note_orm_changes)
 
 
 def _document_rows(statement: Any) -> list[dict[str, Any]]:

@@ -28,6 +28,8 @@ _MAX_TEXT_PER_FIELD = 200_000
 _VALUE_GAP = 2
 
 _FIELD_KEY_RE = re.compile(r"[^0-9A-Za-z_-]")
+# The UTC timestamps CKAN sends for date fields (``2014-06-10T08:24:12.782257Z``).
+_SOLR_DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$")
 
 
 def field_key(field: str) -> str:
@@ -53,6 +55,38 @@ def as_strings(value: Any) -> list[str]:
     return [str(value)]
 
 
+def solr_date(value: str) -> str:
+    """A date as Solr stores and returns it: UTC, milliseconds at most, none when zero.
+
+    ``2014-06-10T08:24:12.782257Z`` -> ``2014-06-10T08:24:12.782Z``;
+    ``2019-10-10T01:15:00+00:00`` -> ``2019-10-10T01:15:00Z``; text that is not
+    a date is returned unchanged.
+    """
+    match = _SOLR_DATE_RE.match(value)
+    if match is None:
+        parsed = _timestamp(value) if "T" in value else None
+        if parsed is None:
+            return value
+        value = parsed.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        match = _SOLR_DATE_RE.match(value)
+        assert match is not None
+    seconds, fraction = match.groups()
+    millis = (fraction or "")[:3].ljust(3, "0")
+    return f"{seconds}.{millis}Z" if int(millis) else f"{seconds}Z"
+
+
+def _stored_dates(stored: dict[str, Any]) -> dict[str, Any]:
+    """Date fields truncated to Solr's precision (what Solr gives back)."""
+    for field, value in stored.items():
+        if fields.kind(field) is not fields.Kind.DATE:
+            continue
+        if isinstance(value, str):
+            stored[field] = solr_date(value)
+        elif isinstance(value, list):
+            stored[field] = [solr_date(v) if isinstance(v, str) else v for v in value]
+    return stored
+
+
 class _VectorBuilder:
     """Accumulates lexeme positions and renders a tsvector literal."""
 
@@ -61,6 +95,7 @@ class _VectorBuilder:
         self._next = 1
 
     def add(self, text: str, lexeme_prefix: str = "", weight: str = "D") -> None:
+        """Append ``text``'s terms at the next positions, a gap after them."""
         for term in analysis.analyze(text[:_MAX_TEXT_PER_FIELD]):
             if len(term) > _MAX_TOKEN_LENGTH:
                 continue
@@ -71,6 +106,7 @@ class _VectorBuilder:
         self._next += _VALUE_GAP
 
     def literal(self) -> str:
+        """The tsvector literal (``'term':1A,5A 'other':2``)."""
         return " ".join(
             "'{}':{}".format(lexeme, ",".join(slots))
             for lexeme, slots in self._positions.items()
@@ -89,8 +125,10 @@ def _timestamp(value: Any) -> datetime.datetime | None:
     return parsed
 
 
-def _geometry_wkt(doc: dict[str, Any], geom_field: str) -> str | None:
+def _geometry_wkt(doc: dict[str, Any], geom_field: str | None) -> str | None:
     """WKT of the dataset's extent, from ckanext-spatial's field or GeoJSON."""
+    if geom_field is None:
+        return None  # no ckanext-spatial: nothing filters on extents
     shapes = []
     for wkt in as_strings(doc.get(geom_field)):
         try:
@@ -125,9 +163,9 @@ def _jsonable(doc: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(doc, default=str))
 
 
-def build_row(doc: dict[str, Any], geom_field: str = "spatial_geom") -> dict[str, Any]:
+def build_row(doc: dict[str, Any], geom_field: str | None = None) -> dict[str, Any]:
     """Column values for one document as CKAN's ``index_package`` sends it."""
-    stored = {k: v for k, v in doc.items() if k not in fields.BLOBS}
+    stored = _stored_dates({k: v for k, v in doc.items() if k not in fields.BLOBS})
     search_vector = _VectorBuilder()
     field_vector = _VectorBuilder()
     exact: dict[str, list[str]] = {}

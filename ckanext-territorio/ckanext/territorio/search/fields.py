@@ -101,6 +101,8 @@ _NOT_TEXT = frozenset(
 
 
 class Kind(enum.Enum):
+    """Solr field type families of CKAN's schema."""
+
     TEXT = "text"
     DATE = "date"
     STRING = "string"
@@ -127,4 +129,5 @@ def feeds_full_text(field: str) -> bool:
 
 
 def weight(field: str) -> str:
+    """The tsvector weight (A-D) of ``field``'s terms in unfielded search."""
     return WEIGHTS.get(field, DEFAULT_WEIGHT)

@@ -19,7 +19,7 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSQUERY
 
-from . import analysis, datemath, document, fields
+from . import analysis, datemath, document, fields, localparams
 from .fields import Kind
 
 Clause = Union[sa.ColumnElement[bool], None]
@@ -34,6 +34,7 @@ _UNSUPPORTED = {
 
 
 def unescape(text: str) -> str:
+    """Drop Lucene's backslash escapes (``a\\:b`` -> ``a:b``)."""
     return _ESCAPE_RE.sub(r"\1", text)
 
 
@@ -90,7 +91,7 @@ def min_should_match(spec: str | None, optional: int) -> int:
 class Translator:
     """Builds SQL conditions on the ``territorio_search_doc`` table."""
 
-    def __init__(self, table: sa.Table, geom_field: str = "spatial_geom") -> None:
+    def __init__(self, table: sa.Table, geom_field: str | None = None) -> None:
         self.table = table
         self.geom_field = geom_field
 
@@ -104,17 +105,92 @@ class Translator:
         or_default: bool = False,
     ) -> Translation:
         """The condition for ``query``; ``mm`` applies dismax's minimum match."""
-        query = query.strip()
         rank_terms: list[str] = []
+        where = self._query(query, rank_terms, default_field, mm, or_default)
+        return Translation(where, rank_terms)
+
+    def _query(
+        self,
+        query: str,
+        rank_terms: list[str],
+        default_field: str = "text",
+        mm: str | None = None,
+        or_default: bool = False,
+    ) -> Clause:
+        query = query.strip()
+        local = localparams.split(query)
+        if local is not None:
+            return self._local(local, rank_terms, default_field, mm, or_default)
         if query in ("", "*:*", "*", '""', "''"):
-            return Translation(None, rank_terms)
+            return None
         node = parse(query)
         state = _State(default_field, rank_terms, or_default=or_default)
         if mm is not None and isinstance(node, tree.UnknownOperation):
-            where = self._min_match(node, state, mm)
-        else:
-            where = self._node(node, state)
-        return Translation(where, rank_terms)
+            return self._min_match(node, state, mm)
+        return self._node(node, state)
+
+    # -- local parameters -------------------------------------------------------
+
+    def _local(
+        self,
+        local: localparams.LocalParams,
+        rank_terms: list[str],
+        default_field: str,
+        mm: str | None,
+        or_default: bool,
+    ) -> Clause:
+        """Solr's bool, lucene/dismax/edismax, field and term query parsers."""
+        for values in local.params.values():
+            for value in values:
+                if value.startswith("$"):
+                    raise SearchQueryError(
+                        f"Las referencias a parámetros ({value}) no están admitidas."
+                    )
+        if local.parser == "bool":
+            return self._bool(local, rank_terms, default_field)
+        if local.parser in ("lucene", "dismax", "edismax"):
+            operator = (local.first("q.op") or ("OR" if or_default else "AND")).upper()
+            return self._query(
+                local.first("v") or local.body,
+                rank_terms,
+                default_field=local.first("df") or default_field,
+                mm=local.first("mm", mm) if local.parser != "lucene" else None,
+                or_default=operator == "OR",
+            )
+        if local.parser in ("field", "term"):
+            field = local.first("f")
+            if not field:
+                raise SearchQueryError(f"Falta el parámetro f en {{!{local.parser}}}.")
+            value = local.first("v") or local.body
+            if local.parser == "term":
+                return self._exact(_Leaf(field, value, True))
+            state = _State(field, rank_terms)
+            return self._leaf(_Leaf(field, value, True), state)
+        raise SearchQueryError(
+            f"El analizador de consultas {{!{local.parser}}} no está disponible en el "
+            "buscador PostgreSQL."
+        )
+
+    def _bool(
+        self, local: localparams.LocalParams, rank_terms: list[str], default_field: str
+    ) -> Clause:
+        """``{!bool}``: must and filter required, must_not excluded, should optional."""
+        def clauses(key: str) -> list[Clause]:
+            return [
+                self._query(q, rank_terms, default_field) for q in local.params.get(key, [])
+            ]
+
+        required = clauses("must") + clauses("filter")
+        excluded: list[Clause] = [
+            sa.not_(c)
+            for c in (self._query(q, [], default_field) for q in local.params.get("must_not", []))
+            if c is not None
+        ]
+        should = clauses("should")
+        if not required and should:
+            # Lucene: with no required clause, one optional clause must match.
+            required = [_combine(sa.or_, should)]
+        return _combine(sa.and_, required + excluded)
 
     # -- tree walk ------------------------------------------------------------
 
@@ -130,6 +206,14 @@ class Translator:
             return self._node(node.expr, state)
         if isinstance(node, tree.Boost):
             return self._node(node.expr, state)
+        if isinstance(node, (tree.Plus, tree.Prohibit)) and isinstance(
+            node.a, (tree.Plus, tree.Prohibit)
+        ):
+            # ``--x`` / ``+-x``: a syntax error for Solr's parser, not a double negation
+            raise SearchQueryError(
+                f"Consulta no válida: operador repetido en {str(node)!r}. "
+                "Use un solo + o - delante de cada término."
+            )
         if isinstance(node, tree.Plus):
             return self._node(node.a, state)
         if isinstance(node, (tree.Prohibit, tree.Not)):
@@ -331,9 +415,11 @@ class _State:
     or_default: bool = False
 
     def with_field(self, field: str) -> _State:
+        """The same state, on ``field``."""
         return dataclasses.replace(self, field=field)
 
     def negated(self) -> _State:
+        """The same state, inside a negation (its terms do not rank)."""
         return dataclasses.replace(self, negative=not self.negative)
 
 

@@ -28,6 +28,8 @@ _ENVELOPE = (
 
 @dataclasses.dataclass(frozen=True)
 class Envelope:
+    """The bounding box of a ckanext-spatial ``Intersects(ENVELOPE(...))`` filter."""
+
     field: str
     minx: float
     maxx: float
@@ -37,6 +39,8 @@ class Envelope:
 
 @dataclasses.dataclass(frozen=True)
 class FacetRequest:
+    """One ``facet.field`` with its per-field limit, mincount and sort."""
+
     field: str
     limit: int | None
     mincount: int
@@ -44,6 +48,7 @@ class FacetRequest:
 
 
 def as_list(value: Any) -> list[str]:
+    """A Solr parameter as a list of its non-blank values."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
@@ -52,6 +57,7 @@ def as_list(value: Any) -> list[str]:
 
 
 def int_param(params: dict[str, Any], key: str, default: int) -> int:
+    """An integer parameter, or a SearchQueryError naming it."""
     value = params.get(key, default)
     try:
         return int(value)
@@ -62,13 +68,8 @@ def int_param(params: dict[str, Any], key: str, default: int) -> int:
 def envelope(fq: str) -> Envelope | None:
     """The bounding box of a spatial filter, or None if ``fq`` is not one."""
     text = fq.strip().lstrip("+")
-    if not text.startswith("{!"):
-        return None
-    if not text.startswith("{!field"):
-        raise SearchQueryError(
-            "Filtro con parámetros locales no admitido por el buscador PostgreSQL: "
-            f"{fq[:80]!r}. Configure ckanext.spatial.search_backend = solr-spatial-field."
-        )
+    if not text.startswith("{!field") or "intersects(" not in text.lower():
+        return None  # other local parameters: the query translator's
     try:
         parsed = _ENVELOPE.parse_string(text)
     except pp.ParseException as error:
@@ -91,6 +92,7 @@ def sort_keys(sort: str | None) -> list[tuple[str, bool]]:
 
 
 def field_list(fl: Any) -> list[str]:
+    """The ``fl`` field names (``*`` when none is given)."""
     names: list[str] = []
     for item in as_list(fl):
         names.extend(n for n in item.replace(",", " ").split() if n)
@@ -98,6 +100,7 @@ def field_list(fl: Any) -> list[str]:
 
 
 def facet_requests(params: dict[str, Any]) -> list[FacetRequest]:
+    """The facets a search asks for, unless ``facet`` is off."""
     if str(params.get("facet", "true")).lower() in ("false", "off", "0"):
         return []
     default_limit = int_param(params, "facet.limit", 50)

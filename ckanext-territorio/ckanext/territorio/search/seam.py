@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import ckan.lib.search as search
 import ckan.lib.search.common as common
+import ckan.plugins as p
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +28,26 @@ _CONNECTION_USERS = (
     "ckan.lib.search.common",
     "ckan.lib.search.index",
     "ckan.lib.search.query",
-    "ckanext.harvest.logic.action.update",
 )
+# ckanext-harvest's actions import it too. Importing that module attaches
+# harvest's mappers to Package (and dataset_purge then needs harvest's tables),
+# so it is rebound only when the harvest plugin is loaded or already imported.
+_HARVEST_USER = "ckanext.harvest.logic.action.update"
+_HARVEST_PLUGIN = "harvest"
 
 _originals: dict[tuple[str, str], Any] = {}
 
 
+def _module_names() -> list[str]:
+    names = list(_CONNECTION_USERS)
+    if _HARVEST_USER in sys.modules or p.plugin_loaded(_HARVEST_PLUGIN):
+        names.append(_HARVEST_USER)
+    return names
+
+
 def _modules() -> list[ModuleType]:
     found = []
-    for name in _CONNECTION_USERS:
+    for name in _module_names():
         try:
             found.append(importlib.import_module(name))
         except ImportError:
@@ -66,4 +79,5 @@ def restore() -> None:
 
 
 def original_make_connection() -> Callable[..., Any]:
+    """CKAN's own (Solr) ``make_connection``, whether or not the seam is installed."""
     return _originals.get(("ckan.lib.search.common", "make_connection"), common.make_connection)

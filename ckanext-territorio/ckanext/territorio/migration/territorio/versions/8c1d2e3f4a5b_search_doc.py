@@ -20,6 +20,8 @@ TABLE = "territorio_search_doc"
 
 
 def upgrade() -> None:
+    if sa.inspect(op.get_bind()).has_table(TABLE):
+        return  # territorio_search's own migration (f1a2b3c4d5e6) ran first
     # PostGIS is installed by the bootstrap as superuser (in schema "postgis");
     # IF NOT EXISTS keeps this a no-op for the unprivileged CKAN role.
     op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
