@@ -198,3 +198,28 @@ def test_the_harvesters_use_only_the_extensions_public_pieces():
         and target != PACKAGE
     }
     assert private == set()
+
+
+def undocumented(path: Path) -> list[str]:
+    """The module, public functions, classes and methods of a file that lack a docstring."""
+    tree = ast.parse(path.read_text())
+    missing = [] if ast.get_docstring(tree) or not tree.body else ["(module)"]
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    for node in tree.body:
+        if isinstance(node, definitions) and not node.name.startswith("_"):
+            if not ast.get_docstring(node):
+                missing.append(node.name)
+            if isinstance(node, ast.ClassDef):
+                missing += [
+                    f"{node.name}.{sub.name}"
+                    for sub in node.body
+                    if isinstance(sub, definitions[:2])
+                    and not sub.name.startswith("_")
+                    and not ast.get_docstring(sub)
+                ]
+    return missing
+
+
+def test_every_module_and_public_function_has_a_docstring():
+    missing = {name: gaps for name, path in MODULES.items() if (gaps := undocumented(path))}
+    assert missing == {}

@@ -35,6 +35,8 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     DefaultTranslation,
     p.SingletonPlugin,
 ):
+    """The portal: territorial schema and pages, data-use policy, quality audit, DCAT."""
+
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.ITranslation)  # English for the Spanish texts (i18n/en)
@@ -42,6 +44,7 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     # ISignal: each mixin subscribes its own receivers
 
     def get_signal_subscriptions(self) -> dict[object, list[object]]:
+        """Every mixin's receivers (policy, quality, visibility) in one mapping."""
         subscriptions: dict[object, list[object]] = {}
         for mixin in (TerritorioPolicy, TerritorioQuality, TerritorioVisibility):
             for signal, receivers in mixin.get_signal_subscriptions(self).items():
@@ -51,6 +54,7 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     # IConfigurer
 
     def update_config(self, config: tk.CKANConfig) -> None:
+        """Templates, assets and the DCAT profiles."""
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "territorio")
         dcat_settings.configure(config)
@@ -58,6 +62,7 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     # IConfigurable
 
     def configure(self, config: tk.CKANConfig) -> None:
+        """Load and check every data file; a bad one stops start-up with file and line."""
         # a bad vocabulary, policy, scoring or ranges file stops start-up with its file and line
         current.load()
         # and so does an unknown scoring profile

@@ -65,6 +65,7 @@ def _hash(data: Mapping[str, Any]) -> str:
 
 
 def as_list(value: Any) -> list[str]:
+    """A remote field as a list of strings (a list, JSON text or a single value)."""
     if value is None or value == "":
         return []
     if isinstance(value, str):

@@ -53,6 +53,7 @@ class _Inliner:
         self.fetched = 0
 
     def remote(self, reference: str) -> Any:
+        """The context a remote reference points to, fetched and itself inlined (bounded count)."""
         self.fetched += 1
         if self.fetched > MAX_CONTEXTS:
             raise BadPayload(f"el JSON-LD pide más de {MAX_CONTEXTS} contextos remotos", self.base)

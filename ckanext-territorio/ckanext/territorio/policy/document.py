@@ -49,6 +49,7 @@ class RuleSpec:
         return msgspec.defstruct(rule_id, fields, forbid_unknown_fields=True, frozen=True)
 
     def messages_type(self, rule_id: str) -> type[msgspec.Struct]:
+        """A Struct type holding exactly this rule's message keys (each Spanish and English)."""
         return msgspec.defstruct(
             rule_id, [(key, Bilingual) for key in self.messages], forbid_unknown_fields=True
         )
@@ -134,6 +135,8 @@ class _Defaults(dict[str, Any]):
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the policy: its level, texts and checked parameters."""
+
     id: str
     level: Level
     title: LocalizedText
@@ -143,13 +146,16 @@ class Rule:
 
     @property
     def enabled(self) -> bool:
+        """Whether the rule runs at all (its level is not ``off``)."""
         return self.level != "off"
 
     def applies_to(self, dataset_type: str | None) -> bool:
+        """Whether the rule applies to this dataset type (its ``tipos``; all types without one)."""
         types = self.params.get("tipos")
         return types is None or (dataset_type or "dataset") in types
 
     def message(self, key: str, lang: str = "es", **values: Any) -> str:
+        """The rule's message ``key`` in ``lang``, with ``values`` filled in."""
         template = self.messages[key].get(lang)
         try:
             return template.format_map(_Defaults(values))
@@ -169,6 +175,8 @@ class Variable(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 @dataclass(frozen=True)
 class Policy:
+    """The data-use policy as loaded: its version, rules and the sensor variables."""
+
     version: str
     path: Path
     rules: Mapping[str, Rule]
@@ -184,12 +192,15 @@ class Policy:
         object.__setattr__(self, "variable_by_name", MappingProxyType(index))
 
     def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (a KeyError names a rule the policy does not have)."""
         return self.rules[rule_id]
 
     def level(self, rule_id: str) -> Level:
+        """The level a rule runs at (error, warning or off)."""
         return self.rules[rule_id].level
 
     def variable(self, name: str) -> Variable | None:
+        """The sensor variable with this name or alias (any case), if the policy knows it."""
         return self.variable_by_name.get(name.strip().lower())
 
     def resolve(self, relative: str) -> Path:

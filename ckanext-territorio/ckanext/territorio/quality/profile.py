@@ -86,11 +86,14 @@ class Indicator:
 
     @property
     def on_distributions(self) -> bool:
+        """Whether the indicator is computed per resource (distribution)."""
         return self.entity == "distribucion"
 
 
 @dataclass(frozen=True)
 class Band:
+    """A rating band: the rating a total reaches from ``minimum`` points."""
+
     rating: str
     minimum: float
 
@@ -113,6 +116,7 @@ class Profile:
 
     @property
     def max_points(self) -> float:
+        """The most points a dataset can get under this profile."""
         return float(sum(self.points.values()))
 
     def rating(self, points: float, max_points: float) -> str:
@@ -128,6 +132,8 @@ class Profile:
 
 @dataclass(frozen=True)
 class FormatLists:
+    """Which formats count as non-proprietary and machine-readable."""
+
     non_proprietary: frozenset[str]
     machine_readable: frozenset[str]
     use_policy_non_proprietary: bool
@@ -136,6 +142,8 @@ class FormatLists:
 
 @dataclass(frozen=True)
 class QualityFile:
+    """The scoring file as loaded: indicators, dimensions, profiles, texts."""
+
     version: str
     path: Path
     methodology: Methodology
@@ -155,6 +163,7 @@ class QualityFile:
         )
 
     def profile(self, profile_id: str | None = None) -> Profile:
+        """The profile with this id, or the file's default one."""
         return self.profiles[profile_id or self.default_profile]
 
 

@@ -69,6 +69,8 @@ class VariableRanges:
 
 @dataclass(frozen=True, slots=True)
 class SensorRanges:
+    """Plausible value ranges per sensor variable, checked against the policy's variables."""
+
     path: Path
     sources: Mapping[str, Source]
     notations: Mapping[str, str]  # printed unit ("µg/m³") -> UCUM code ("ug/m3")

@@ -36,9 +36,11 @@ class DataThemeTable:
         object.__setattr__(self, "by_code", MappingProxyType({t.code: t for t in self.themes}))
 
     def uri(self, code: str) -> str:
+        """The EU authority URI of a data theme code."""
         return self.uri_base + code
 
     def by_uri(self, uri: str) -> DataTheme | None:
+        """The data theme a URI names, if it is one of the table's."""
         if not uri.startswith(self.uri_base):
             return None
         return self.by_code.get(uri[len(self.uri_base) :])

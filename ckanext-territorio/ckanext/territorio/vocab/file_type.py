@@ -18,6 +18,8 @@ FILE_TYPES_FILE = "formatos.yaml"
 
 @dataclass(frozen=True, slots=True)
 class FileType:
+    """One EU file type: its authority code, the CKAN format name and its aliases."""
+
     code: str
     format: str
     aliases: tuple[str, ...] = ()
@@ -43,6 +45,7 @@ class FileTypeTable:
         object.__setattr__(self, "by_code", MappingProxyType({t.code: t for t in self.file_types}))
 
     def uri(self, code: str) -> str:
+        """The EU authority URI of a file-type code."""
         return self.uri_base + code
 
     def lookup(self, value: str) -> FileType | None:

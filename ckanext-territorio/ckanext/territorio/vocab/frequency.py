@@ -27,6 +27,8 @@ _DAYS_PER_YEAR = 365.2425
 
 @dataclass(frozen=True, slots=True)
 class Frequency:
+    """One EU frequency: its code, Spanish and English names and expected period."""
+
     code: str
     label: LocalizedText
     # expected time between two updates; None for frequencies without a fixed period
@@ -46,6 +48,7 @@ class FrequencyTable:
         object.__setattr__(self, "by_code", MappingProxyType({f.code: f for f in self.frequencies}))
 
     def uri(self, code: str) -> str:
+        """The EU authority URI of a frequency code."""
         return self.uri_base + code
 
     def code_of(self, value: str) -> str | None:

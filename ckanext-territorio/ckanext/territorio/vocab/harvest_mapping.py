@@ -35,6 +35,8 @@ def name_key(value: str) -> str:
 
 @dataclass(frozen=True)
 class Family:
+    """A family of sensor variables and the dataset it makes (title, framework, tags)."""
+
     slug: str
     title: LocalizedText
     description: LocalizedText
@@ -46,6 +48,8 @@ class Family:
 
 @dataclass(frozen=True)
 class Variable:
+    """A variable as the portal names it, with the spellings and units sources use."""
+
     name: str
     family: str
     unit: str
@@ -83,6 +87,8 @@ class _MappingFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 @dataclass(frozen=True)
 class Rule:
+    """A keyword or theme rule: remote words or DCAT themes mapped to the framework."""
+
     words: tuple[str, ...]
     themes: tuple[str, ...]
     dimension: tuple[str, ...]
@@ -92,6 +98,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class HarvestMapping:
+    """The harvest mapping as loaded: families, variables and rules."""
+
     families: Mapping[str, Family]
     variables: Mapping[str, Variable]
     units: Mapping[str, str]

@@ -56,6 +56,7 @@ def comuna(code: str | int, *, fw: Framework | None = None) -> Comuna:
 
 
 def region_of_comuna(code: str | int, *, fw: Framework | None = None) -> Region:
+    """The region a comuna (CUT code) belongs to."""
     fw = _fw(fw)
     return fw.region_by_iso[comuna(code, fw=fw).region]
 
@@ -108,6 +109,7 @@ def is_valid_comuna(code: str, *, fw: Framework | None = None) -> bool:
 
 
 def dimension(slug: str, *, fw: Framework | None = None) -> Dimension:
+    """The dimension with this slug (ValueError with a Spanish message if unknown)."""
     fw = _fw(fw)
     try:
         return fw.dimension_by_slug[slug]

@@ -55,6 +55,8 @@ class Bilingual(LocalizedText, frozen=True, forbid_unknown_fields=True):
 
 @dataclass(frozen=True, slots=True)
 class Subdimension:
+    """A sub-dimension of the framework, under its dimension."""
+
     slug: str
     label: LocalizedText
     dimension: str
@@ -62,6 +64,8 @@ class Subdimension:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
+    """One of the framework's dimensions and its sub-dimensions."""
+
     slug: str
     label: LocalizedText
     description: LocalizedText
@@ -71,6 +75,8 @@ class Dimension:
 
 @dataclass(frozen=True, slots=True)
 class Province:
+    """A province: its CUT code, name and region."""
+
     cut: str
     name: str
     region: str
@@ -78,6 +84,8 @@ class Province:
 
 @dataclass(frozen=True, slots=True)
 class Region:
+    """A region of Chile: ISO, CUT and roman codes, names, capital and provinces."""
+
     iso: str
     cut: str
     roman: str
@@ -201,4 +209,5 @@ class Framework:
 
     @property
     def subdimensions(self) -> tuple[Subdimension, ...]:
+        """Every sub-dimension, dimension by dimension, in the plan's order."""
         return tuple(s for d in self.dimensions for s in d.subdimensions)

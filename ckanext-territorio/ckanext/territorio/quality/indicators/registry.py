@@ -83,10 +83,12 @@ def indicator(indicator_id: str, **params: ParamType) -> Callable[[Function], Fu
 
 
 def blank(value: Any) -> bool:
+    """Whether a field's value is empty (None, blank text, empty list)."""
     return policy_metadata.is_blank(value)
 
 
 def resource_name(resource: Mapping[str, Any]) -> str:
+    """A resource as a report names it: its name, else its URL or id."""
     return str(resource.get("name") or resource.get("url") or resource.get("id") or "?")
 
 
@@ -113,6 +115,7 @@ def dcat_format(resource: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def format_name(resource: Mapping[str, Any]) -> str:
+    """A resource's format normalised as the policy does (from its format or URL)."""
     return policy_metadata.normalise_format(resource.get("format"), resource.get("url"))
 
 
@@ -141,6 +144,7 @@ def duration(hours: float) -> dict[str, str]:
 
 
 def as_datetime(value: Any) -> dt.datetime | None:
+    """A stored timestamp (ISO text or datetime) as an aware datetime, or None."""
     if isinstance(value, dt.datetime):
         parsed = value
     elif isinstance(value, str) and value.strip():
