@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore "
     "territorio_sensorthings"
 )
 START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)

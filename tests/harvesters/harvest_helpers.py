@@ -7,7 +7,7 @@ import pytest
 from ckan.tests.helpers import call_action
 
 PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore "
     "territorio_openaq territorio_sensorthings territorio_ngsi_ld territorio_sinca"
 )
 

@@ -9,7 +9,7 @@ from harvest_fakes import CatalogEntry, CKANPortal, DCATCatalog, ckan_package
 from harvest_helpers import harvest_marks
 
 CATALOG_PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore dcat "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore dcat "
     "territorio_ckan_harvester territorio_dcat_rdf_harvester territorio_dcat_json_harvester"
 )
 ENVI = "http://publications.europa.eu/resource/authority/data-theme/ENVI"

@@ -13,7 +13,7 @@ from harvest_helpers import harvest_marks
 from ckanext.territorio_harvesters import jsonld
 
 PLUGINS = (
-    "territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore dcat "
+    "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query harvest datastore dcat "
     "territorio_dcat_rdf_harvester"
 )
 CONFIG = {"region": ["CL-BI"], "comuna": ["08101"], "dimension": ["gobierno"]}
