@@ -92,6 +92,19 @@ class TestNeverShown:
         assert MASK in edit.body
 
 
+    def test_the_activity_stream_never_holds_the_key(self, openaq, make_source, sysadmin):
+        source = make_source("openaq", openaq.url, CONFIG)
+        call_action("harvest_source_patch", context={"user": sysadmin["name"]}, id=source["id"],
+                    config=json.dumps(dict(CONFIG, api_key="otra-clave-9b1d")))
+        activities = call_action("package_activity_list", id=source["id"], include_hidden_activity=True)
+        assert activities and KEY not in json.dumps(activities) and "otra-clave-9b1d" not in json.dumps(activities)
+
+    def test_purging_the_source_forgets_its_secrets(self, openaq, make_source, sysadmin):
+        source = make_source("openaq", openaq.url, CONFIG)
+        call_action("dataset_purge", context={"user": sysadmin["name"]}, id=source["id"])
+        assert secrets_of(source["id"]) == {}
+
+
 class TestSentWhenHarvesting:
     def test_the_run_sends_the_stored_key(self, fake_server, openaq, make_source, run_job):
         run_job(make_source("openaq", openaq.url, CONFIG))
@@ -161,6 +174,21 @@ class TestMigration:
         assert secrets_of(source["id"]) == {"api_key": KEY}
         run_job(source)
         assert sent_keys(fake_server) == {KEY}
+
+    def test_a_plain_key_recorded_by_the_activity_stream_is_removed(self, openaq, make_source):
+        source = make_source("openaq", openaq.url, CONFIG)
+        connection = model.Session.connection()
+        (activity_id, data) = connection.execute(
+            sa.text("SELECT id, data FROM activity WHERE object_id = :id LIMIT 1"), {"id": source["id"]}
+        ).one()
+        record = json.loads(data) if isinstance(data, str) else data
+        record["package"]["config"] = json.dumps(CONFIG)
+        connection.execute(sa.text("UPDATE activity SET data = :d WHERE id = :id"), {"d": json.dumps(record), "id": activity_id})
+        model.Session.commit()
+        move_plain_secrets(model.Session.connection())
+        model.Session.commit()
+        activities = call_action("package_activity_list", id=source["id"], include_hidden_activity=True)
+        assert KEY not in json.dumps(activities)
 
     def test_a_second_run_moves_nothing(self, openaq, make_source):
         make_source("openaq", openaq.url, CONFIG)

@@ -1,5 +1,7 @@
 """Move the secrets already written in harvest source configs into their table.
 
+Also removes them from the dataset dicts the activity stream recorded for those sources.
+
 Run by the alembic revision that creates the table (``f9b3c5d7e2a4``) and by
 ``ckan territorio harvest-secrets migrate`` (which also reindexes the sources). Works on
 a plain connection, so it runs inside alembic as well as in a CKAN session.
@@ -59,4 +61,22 @@ def move_plain_secrets(connection: sa.engine.Connection) -> list[str]:
                 {"config": public, "id": package_id},
             )
             changed.add(package_id)
+    if "activity" in tables:
+        _scrub_activities(connection)
     return sorted(changed)
+
+
+def _scrub_activities(connection: sa.engine.Connection) -> None:
+    """Remove secrets from the dataset dicts that activities of harvest sources recorded."""
+    rows = connection.execute(sa.text(
+        "SELECT a.id, a.data FROM activity a JOIN package p ON p.id = a.object_id WHERE p.type = 'harvest'"
+    )).all()
+    for activity_id, data in rows:
+        record = json.loads(data) if isinstance(data, str) else data
+        package = record.get("package") if isinstance(record, dict) else None
+        config = keys.load(package.get("config")) if isinstance(package, dict) else None
+        if package is None or config is None or not keys.has_secrets(config):
+            continue
+        package["config"] = json.dumps({k: v for k, v in config.items() if not keys.is_secret(k)}, ensure_ascii=False)
+        connection.execute(sa.text("UPDATE activity SET data = :data WHERE id = :id"),
+                           {"data": json.dumps(record, ensure_ascii=False), "id": activity_id})
