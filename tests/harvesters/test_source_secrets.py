@@ -190,6 +190,26 @@ class TestMigration:
         activities = call_action("package_activity_list", id=source["id"], include_hidden_activity=True)
         assert KEY not in json.dumps(activities)
 
+    def test_the_command_moves_the_key_and_rebuilds_the_index(self, cli, openaq, make_source):
+        from ckan.cli.cli import ckan as ckan_command
+
+        source = make_source("openaq", openaq.url, {k: v for k, v in CONFIG.items() if k != "api_key"})
+        plain = json.dumps(CONFIG)
+        connection = model.Session.connection()
+        connection.execute(sa.text("UPDATE harvest_source SET config = :c WHERE id = :id"), {"c": plain, "id": source["id"]})
+        connection.execute(
+            sa.text("UPDATE package SET extras = jsonb_set(extras, '{config}', to_jsonb(CAST(:c AS text))) WHERE id = :id"),
+            {"c": plain, "id": source["id"]},
+        )
+        model.Session.commit()
+        result = cli.invoke(ckan_command, ["territorio", "harvest-secrets", "migrate"])
+        assert result.exit_code == 0, result.output
+        assert "Claves movidas en 1 fuente(s)" in result.output
+        assert secrets_of(source["id"]) == {"api_key": KEY}
+        assert KEY not in answers(source, "")
+        shown = call_action("package_search", q="*:*", fq="+dataset_type:harvest")["results"][0]
+        assert json.loads(shown["config"])["api_key"] == MASK
+
     def test_a_second_run_moves_nothing(self, openaq, make_source):
         make_source("openaq", openaq.url, CONFIG)
         assert move_plain_secrets(model.Session.connection()) == []

@@ -1,9 +1,9 @@
 """`ckan territorio harvest-secrets migrate`: secrets out of harvest configs, index refreshed."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import click
 from ckan import model
+from ckan.lib import search
 
 from ..secrets.migrate import move_plain_secrets
 
@@ -19,8 +19,9 @@ def migrate() -> None:
     changed = move_plain_secrets(model.Session.connection())
     model.Session.commit()
     ids = [row[0] for row in model.Session.query(model.Package.id).filter(model.Package.type == "harvest")]
-    reindex = tk.get_action("harvest_source_reindex")
+    # core's rebuild, not harvest_source_reindex: that one indexes the dict unvalidated
+    # (validate=False), and package_show would then answer it without the config field
     with click.progressbar(ids, label="Reindexando fuentes de cosecha") as bar:
         for source_id in bar:
-            reindex({"ignore_auth": True, "user": ""}, {"id": source_id})
+            search.rebuild(source_id)
     click.secho(f"Claves movidas en {len(changed)} fuente(s); {len(ids)} fuente(s) reindexada(s).", fg="green")
