@@ -132,6 +132,18 @@ class TestSentWhenHarvesting:
                     config=json.dumps(dict(CONFIG, api_key="otra-clave")))
         assert secrets_of(source["id"]) == {"api_key": "otra-clave"}
 
+    def test_a_caller_who_may_not_edit_the_source_changes_no_key(self, openaq, make_source):
+        from ckan.logic import NotAuthorized
+
+        source = make_source("openaq", openaq.url, CONFIG)
+        outsider = factories.User()
+        shown = call_action("package_show", id=source["id"])
+        with pytest.raises(NotAuthorized):
+            call_action("package_update", context={"user": outsider["name"], "ignore_auth": False},
+                        **dict(shown, config=json.dumps(dict(CONFIG, api_key=""))))
+        model.Session.rollback()
+        assert secrets_of(source["id"]) == {"api_key": KEY}
+
     def test_an_empty_key_removes_it(self, fake_server, openaq, make_source, run_job, sysadmin):
         source = make_source("openaq", openaq.url, CONFIG)
         updated = call_action("harvest_source_patch", context={"user": sysadmin["name"]}, id=source["id"],

@@ -96,6 +96,8 @@ def package_update(up_func: Action, context: Context, data_dict: DataDict) -> An
     package = model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     if package is None or not changes:
         return up_func(context, public)
+    # nothing is written for a caller who may not edit the source
+    tk.check_access("package_update", dict(context), {**public, "id": package.id})
     # flushed first, so the reindex that follows the update sees them; a validation error
     # rolls them back with the rest of the session
     source_secret.apply(package.id, changes)
