@@ -1,6 +1,8 @@
 """Wiring of the territorio plugin into CKAN."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
@@ -9,6 +11,7 @@ from . import current
 from .dcat import settings as dcat_settings
 from .implementations import (
     TerritorioFacets,
+    TerritorioHarvestSecrets,
     TerritorioPolicy,
     TerritorioQuality,
     TerritorioSearchIndex,
@@ -29,6 +32,7 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
 
     TerritorioSearchIndex,
     TerritorioFacets,
+    TerritorioHarvestSecrets,
     TerritorioPolicy,
     TerritorioQuality,  # listens to the policy's signals (signals.py), not to mixin order
     TerritorioVisibility,
@@ -50,6 +54,13 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
             for signal, receivers in mixin.get_signal_subscriptions(self).items():
                 subscriptions.setdefault(signal, []).extend(receivers)
         return subscriptions
+
+    # IPackageController: two mixins shape the index document; both run, the secrets' mask last
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        """The territorial fields of the index document, then harvest secrets masked."""
+        pkg_dict = TerritorioSearchIndex.before_dataset_index(self, pkg_dict)
+        return TerritorioHarvestSecrets.before_dataset_index(self, pkg_dict)
 
     # IConfigurer
 

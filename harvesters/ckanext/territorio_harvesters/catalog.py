@@ -175,9 +175,9 @@ class CatalogMixin:
 
     # --- configuration ---------------------------------------------------------------------
 
-    def territorio_settings(self, config_text: str | None) -> dict[str, Any]:
-        """The source's validated config (ValueError with every problem otherwise)."""
-        return catalog_settings(config_text)
+    def territorio_settings(self, config_text: str | None, source_id: str | None = None) -> dict[str, Any]:
+        """The source's validated config and stored secrets (ValueError with every problem)."""
+        return source_config.with_secrets(catalog_settings(config_text), source_id)
 
     def territorio_validate(self, config: str | None) -> None:
         """Check the source's config; ValueError with every problem."""
@@ -185,12 +185,12 @@ class CatalogMixin:
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def territorio_client(self, config_text: str | None) -> Client:
-        """The guarded HTTP client for this source, with its API key as Authorization if set."""
+    def territorio_client(self, source: Any) -> Client:
+        """The guarded HTTP client for a harvest source, its stored API key as Authorization."""
         try:
-            settings = self.territorio_settings(config_text)
+            settings = self.territorio_settings(source.config, source.id)
         except ValueError:
-            settings = {}
+            settings = source_config.with_secrets({}, source.id)
         headers = {"Authorization": settings["api_key"]} if settings.get("api_key") else {}
         return client_for(settings, headers)
 

@@ -66,7 +66,7 @@ class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
         before = self.territorio_current(harvest_job.source.id)
 
         def gather() -> list[str] | None:
-            with self.territorio_client(harvest_job.source.config) as client:
+            with self.territorio_client(harvest_job.source) as client:
                 self._territorio_http = client
                 return super(TerritorioCKANHarvester, self).gather_stage(harvest_job)
 
@@ -89,7 +89,7 @@ class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
             return self.territorio_withdraw(harvest_object)
         self._territorio_result: bool | str = False
         try:
-            with self.territorio_client(harvest_object.source.config) as client:
+            with self.territorio_client(harvest_object.source) as client:
                 self._territorio_http = client
                 super().import_stage(harvest_object)
                 return self._territorio_result
@@ -118,7 +118,7 @@ class TerritorioDCATJSONHarvester(CatalogMixin, HarvestCommands, DCATJSONHarvest
         if page > 1:
             url = f"{url}{'&' if '?' in url else '?'}page={page}"
         try:
-            with self.territorio_client(harvest_job.source.config) as client:
+            with self.territorio_client(harvest_job.source) as client:
                 response = client.get(url)
         except SourceError as exc:
             if page > 1 and getattr(exc, "status", None) == 404:
@@ -174,7 +174,7 @@ class TerritorioDCATRDFHarvester(CatalogMixin, HarvestCommands, DCATRDFHarvester
         if page > 1:
             url = f"{url}{'&' if '?' in url else '?'}page={page}"
         try:
-            with self.territorio_client(harvest_job.source.config) as client:
+            with self.territorio_client(harvest_job.source) as client:
                 response = client.get(url, headers={"Accept": RDF_ACCEPT})
                 text = jsonld.decode_text(response.body)
                 if jsonld.is_markup(text):

@@ -107,9 +107,9 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
         """The navl schema of this source type's config: the sensor keys and its own."""
         return {**source_config.sensor_schema(), **source_config.SENSOR_SCHEMAS[self.source_type]}
 
-    def settings(self, config_text: str | None) -> dict[str, Any]:
-        """The source's validated config (ValueError with every problem otherwise)."""
-        return source_config.parse(config_text, self.schema())
+    def settings(self, config_text: str | None, source_id: str | None = None) -> dict[str, Any]:
+        """The source's validated config and stored secrets (ValueError with every problem)."""
+        return source_config.with_secrets(source_config.parse(config_text, self.schema()), source_id)
 
     def validate_config(self, config: str | None) -> str:
         """Check the source's config and return it (``{}`` when empty)."""
@@ -120,7 +120,7 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
     def gather_stage(self, harvest_job: Any) -> list[str] | None:
         """Read the source's catalogue and save one harvest object per family of series."""
         try:
-            settings = self.settings(harvest_job.source.config)
+            settings = self.settings(harvest_job.source.config, harvest_job.source.id)
             with client_for(settings, self.request_headers(settings)) as client:
                 catalog = self.adapter(harvest_job.source.url, settings, client, current.harvest_mapping()).catalog()
         except ValueError as exc:
@@ -225,7 +225,7 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
         if family is None:
             self._save_object_error(f"Familia desconocida: {content.get('family')!r}", obj, "Import")
             return False
-        settings = self.settings(obj.source.config)
+        settings = self.settings(obj.source.config, obj.source.id)
         previous = (
             model.Session.query(HarvestObject)
             .filter(HarvestObject.harvest_source_id == obj.harvest_source_id)

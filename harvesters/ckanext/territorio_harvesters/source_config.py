@@ -2,7 +2,8 @@
 
 Common keys (every source type): the territorial defaults ``dimension``, ``subdimension``,
 ``region``, ``comuna``, ``license_id`` and the dataset's ``title``, ``notes``, ``tags``,
-``frequency``, ``contact_name``, ``contact_email``; ``api_key`` for APIs that need one;
+``frequency``, ``contact_name``, ``contact_email``; ``api_key`` for APIs that need one (a
+secret: stored apart from the config, merged back by ``with_secrets`` when the source runs);
 run bounds ``max_pages``, ``max_megabytes``, ``timeout``. Sensor types add the first-run
 window (``start`` or ``backfill_days``), ``overlap_hours`` and ``page_size``; each type adds
 its own keys (see ``SENSOR_SCHEMAS``). Unknown keys are refused (a typo would silently do
@@ -19,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import validate
 
 from ckanext.territorio import current, vocab
+from ckanext.territorio.model import source_secret
 
 Validator = Callable[..., Any]
 
@@ -294,3 +296,8 @@ def parse(config_text: str | None, schema: Mapping[str, list[Validator]], *, kee
     if keep_unknown:
         data = {**raw, **data}
     return data
+
+
+def with_secrets(settings: dict[str, Any], source_id: str | None) -> dict[str, Any]:
+    """The settings with the source's stored secrets (``api_key``...) merged, read at run time."""
+    return {**settings, **source_secret.secrets_of(source_id)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from .demo import demo
+from .harvest_secrets import harvest_secrets
 from .links import links
 from .quality import auditor, quality
 
@@ -15,5 +16,5 @@ def territorio() -> None:
     """Herramientas del portal Territorio Inteligente."""
 
 
-for command in (demo, links, quality, auditor):
+for command in (demo, harvest_secrets, links, quality, auditor):
     territorio.add_command(command)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from .facets import TerritorioFacets
+from .harvest_secrets import TerritorioHarvestSecrets
 from .policy import TerritorioPolicy
 from .quality import TerritorioQuality
 from .search_index import TerritorioSearchIndex
 from .visibility import TerritorioVisibility
 
-__all__ = ["TerritorioFacets", "TerritorioPolicy", "TerritorioQuality", "TerritorioSearchIndex", "TerritorioVisibility"]
+__all__ = [
+    "TerritorioFacets",
+    "TerritorioHarvestSecrets",
+    "TerritorioPolicy", "TerritorioQuality", "TerritorioSearchIndex", "TerritorioVisibility"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .core_visibility import member_list, tag_autocomplete, tag_list
 from .framework import territorio_framework_show
+from .harvest_secrets import harvest_source_list, package_create, package_update
 from .policy import (
     territorio_validation_accept,
     territorio_validation_run,
@@ -21,6 +22,9 @@ __all__ = [
     "tag_autocomplete",
     "tag_list",
     "dataset_purge",
+    "harvest_source_list",
+    "package_create",
+    "package_update",
     "territorio_auditor_update",
     "territorio_framework_show",
     "territorio_quality_show",

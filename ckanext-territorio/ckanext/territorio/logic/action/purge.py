@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
+from ...model import source_secret
 from ...policy import store as policy_store
 from ...quality import store as quality_store
 
@@ -16,7 +17,7 @@ __all__ = ["dataset_purge"]
 @tk.chained_action
 def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """Purge a dataset (core's action), then its validation reports, publication hold,
-    quality score, score history and link checks.
+    quality score, score history, link checks and (a harvest source's) stored secrets.
 
     :param id: the name or id of the dataset to be purged
     :type id: string
@@ -28,5 +29,6 @@ def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any
     if package_id:
         policy_store.purge(package_id)
         quality_store.purge(package_id)
+        source_secret.forget(package_id)
         model.Session.commit()
     return result
