@@ -186,3 +186,14 @@ class TestHttp:
         response = app.get("/dataset/", query_string={"q": "tags:a\x00b"})
         assert response.status_code == 400
         assert "LINE" not in response.get_data(as_text=True)
+
+
+@pytest.mark.ckan_config("ckan.search.solr_allowed_query_parsers", "bool")
+class TestLocalParameters:
+    def test_bool_clauses_count_against_the_cap(self, dataset):
+        clauses = " ".join(f"should=p{i}" for i in range(65))
+        with pytest.raises(SearchQueryError, match="65 términos"):
+            search(q="{!bool " + clauses + "}")
+
+    def test_bool_within_the_cap_is_answered(self, dataset):
+        assert search(q="{!bool must=aire should=temuco}")["count"] == 1

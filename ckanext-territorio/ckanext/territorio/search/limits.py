@@ -15,8 +15,10 @@ from typing import Any
 from ckan.lib.search.common import SearchQueryError
 from luqum import tree
 
-from . import config, lucene
+from . import config, localparams, lucene
 
+# Local parameters whose values are queries themselves.
+_CLAUSES = ("must", "should", "must_not", "filter", "v")
 # Nodes that nest their operand one level deeper.
 _WRAPPERS = (tree.Group, tree.FieldGroup, tree.SearchField, tree.Boost, tree.Not, tree.Prohibit, tree.Plus)
 
@@ -45,17 +47,12 @@ def check_query(name: str, query: str) -> None:
         raise SearchQueryError(
             f"La consulta {name!r} tiene {len(query)} caracteres; el máximo es {limit}."
         )
-    text = query.strip()
-    if text.startswith("{!") or text in ("", "*:*", "*"):
-        # local parameters: split and translated clause by clause; the length cap bounds them
-        return
     try:
-        terms, depth = measure(lucene.parse(text))
+        terms, depth = _measure_text(query.strip())
     except SearchQueryError:
-        if config.engine_active():
-            raise
-        # Solr answers its own syntax errors: cap the words only
-        terms, depth = len(text.split()), 0
+        # a syntax error is the engine's (or Solr's, or CKAN's local-parameter check)
+        # to report: cap the words only
+        terms, depth = len(query.split()), 0
     max_terms, max_depth = config.max_query_terms(), config.max_query_depth()
     if terms > max_terms:
         raise SearchQueryError(
@@ -67,6 +64,26 @@ def check_query(name: str, query: str) -> None:
             f"La consulta {name!r} anida {depth} niveles (paréntesis, NOT, + o -); "
             f"el máximo es {max_depth}."
         )
+
+
+def _measure_text(text: str) -> tuple[int, int]:
+    """Terms and depth of a query, local parameters (``{!bool should=...}``) included."""
+    terms = 0
+    deepest = 0
+    stack = [(text, 0)]
+    while stack:
+        piece, depth = stack.pop()
+        local = localparams.split(piece)
+        if local is not None:
+            values = [v for key, vs in local.params.items() if key in _CLAUSES for v in vs]
+            stack.extend((v.strip(), depth + 1) for v in [local.body, *values] if v.strip())
+            continue
+        if piece in ("", "*:*", "*"):
+            continue
+        more, inner = measure(lucene.parse(piece))
+        terms += more
+        deepest = max(deepest, depth + inner)
+    return terms, deepest
 
 
 def measure(node: tree.Item) -> tuple[int, int]:
