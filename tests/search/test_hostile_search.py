@@ -116,7 +116,7 @@ class TestBadInput:
         ("include_private", "maybe"), ("include_drafts", [1]), ("facet.limit", "x"),
         ("facet.mincount", "-3"), ("facet.field", "tags"), ("facet.field", {"a": 1}),
         ("q", ["a", "b"]), ("fq", {"x": 1}), ("defType", "knn"), ("ext_bbox", "1,2,3"),
-        ("fl", [{"x": 1}]), ("sort", ["name asc"]),
+        ("fl", [{"x": 1}]), ("fl", 1), ("fl", ["id", 2]), ("sort", ["name asc"]),
     ])
     def test_malformed_parameters_are_validation_errors_on_their_field(self, dataset, name, value):
         with pytest.raises(ValidationError) as error:

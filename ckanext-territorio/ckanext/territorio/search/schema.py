@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+from ckan.lib.search.common import SearchQueryError
 from ckan.types import Context, Schema, Validator
 
 from . import lucene
@@ -43,6 +44,14 @@ def text_or_list(value: Any, context: Context) -> Any:
     items = value if isinstance(value, list) else [value]
     for item in items:
         text(item, context)
+    return value
+
+
+def field_names(value: Any, context: Context) -> Any:
+    """Text, or a list of texts, and nothing else (core joins them)."""
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str) for item in items):
+        raise Invalid("Debe ser un texto o una lista de textos.")
     return value
 
 
@@ -112,7 +121,7 @@ def min_should_match(value: Any, context: Context) -> Any:
     """Solr's ``mm`` (``2``, ``75%``, ``2<-1 5<80%``)."""
     try:
         lucene.check_min_should_match(str(value))
-    except Exception as error:  # SearchQueryError: the engine's own message
+    except SearchQueryError as error:  # the engine's own message
         raise Invalid(str(error)) from None
     return value
 
@@ -146,7 +155,7 @@ def package_search_schema() -> Schema:
         "qf": optional + [text],
         "mm": optional + [text, min_should_match],
         "defType": optional + [def_type],
-        "fl": optional + [text_or_list],
+        "fl": optional + [field_names],
         "rows": optional + [natural],
         "start": optional + [natural],
         "facet": optional + [boolean],
