@@ -68,3 +68,28 @@ def test_our_actions_answer_any_parameter_without_a_server_error(action: str, da
     names = data.draw(st.lists(st.sampled_from(PARAMETERS[action]), unique=True, max_size=4))
     call(action, {name: data.draw(values, label=name) for name in names}, user)
 
+
+
+SEARCH_PARAMETERS = (
+    "q", "fq", "sort", "rows", "start", "facet", "facet.field", "facet.limit", "facet.mincount",
+    "include_private", "include_drafts", "ext_bbox", "defType", "mm", "qf", "fl",
+)
+query_text = st.one_of(
+    any_text,
+    st.sampled_from([
+        "(((", "tags:a\x00b", "metadata_modified:[NOW-99999YEARS TO NOW]", "NOW+1e21DAYS",
+        "metadata_modified:[NOW+1e21DAYS TO NOW]", "title:" + "(" * 300, "(" * 900 + "a" + ")" * 900,
+        "NOT " * 200 + "a", "NOT " * 500 + "a", "*:*", "name:temuco*", "a~2", "{!bool must=x}",
+        "aire\udc80", "2<-1 5<80%", "150%", "x<y", "dismax", "edismax", "knn", "", "-1,-2,3,4",
+        "name asc", "score desc, metadata_modified desc", '["tags", "res_format"]', "[1, 2]",
+        " ".join(["palabra"] * 70), "99999999999999999999", "-1", "1e400", "maybe",
+    ]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_package_search_answers_any_parameter_without_a_server_error(data: st.DataObject):
+    names = data.draw(st.lists(st.sampled_from(SEARCH_PARAMETERS), unique=True, max_size=4))
+    data_dict = {name: data.draw(st.one_of(query_text, values), label=name) for name in names}
+    call("package_search", data_dict, "")

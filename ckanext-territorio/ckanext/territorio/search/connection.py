@@ -15,12 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib.search.common import SearchError, SearchQueryError, solr_datetime_decoder
+from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from sqlalchemy.dialects.postgresql import JSONB, TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError
 
-from . import cache, config, document, fields, params
+from . import cache, config, document, execution, fields, limits, params
 from .lucene import Translator
 from .model import SearchDoc
 
@@ -167,34 +166,40 @@ class PostgresSearchConnection:
         """Run a Solr-style search: q, fq, sort, rows, start, fl, facets."""
         plan = self.plan(q, **kwargs)
         flush_pending()
-        try:
+        with execution.guarded(kwargs) as budget:
             generation = self._index_generation()
             docs: list[dict[str, Any]] = []
             if plan.documents is not None:
-                rows = self._cached(plan.documents, generation, _document_rows)
+                rows = self._cached(plan.documents, generation, budget.document_rows)
                 docs = [_stored_fields(r, plan.wanted, plan.everything) for r in rows]
                 if self.decode_dates:
                     # what CKAN's pysolr connection does with make_connection(decode_dates=True)
                     docs = [solr_datetime_decoder(d) for d in docs]
             hits = 0
             facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-            for position, value, n in self._cached(plan.summary, generation, _plain_rows):
+            for position, value, n in self._cached(plan.summary, generation, budget.plain_rows):
                 if position == _HITS:
                     hits = int(n)
                 else:
                     facets[plan.facet_fields[position]].extend([value, n])
-        except DBAPIError as error:
-            model.Session.rollback()
-            log.exception("Search failed for %r", kwargs)
-            raise SearchError(f"Error del buscador: {error.orig}") from error
         return Results(docs, hits, {"facet_fields": facets})
 
     def plan(self, q: str | None = None, **kwargs: Any) -> SearchPlan:
         """The SQL statements a search runs (also timed raw by the benchmark)."""
         query = q if q is not None else kwargs.get("q", "*:*")
+        for name, value in [("q", query), *kwargs.items()]:
+            limits.check_text(name, value)
+        try:
+            return self._plan(query, kwargs)
+        except RecursionError:
+            raise SearchQueryError("La consulta está demasiado anidada.") from None
+
+    def _plan(self, query: Any, kwargs: dict[str, Any]) -> SearchPlan:
         rows = max(0, params.int_param(kwargs, "rows", 10))
         start = max(0, params.int_param(kwargs, "start", 0))
         mm = kwargs.get("mm") if kwargs.get("defType") in ("dismax", "edismax") else None
+        if mm is not None and not isinstance(mm, str):
+            raise SearchQueryError("El parámetro 'mm' debe ser texto (p. ej. 2<-1 5<80%).")
         or_default = str(kwargs.get("q.op", "AND")).upper() == "OR"
 
         main = self.translator.translate(str(query or "*:*"), mm=mm, or_default=or_default)
@@ -467,14 +472,6 @@ def watch_session() -> None:
         sa.event.listen(model.Session, "after_commit", _commit_ended)
         sa.event.listen(model.Session, "after_rollback", _discard_pending)
         sa.event.listen(model.Session, "after_flush", _note_orm_changes)
-
-
-def _document_rows(statement: Any) -> list[dict[str, Any]]:
-    return [dict(r) for r in model.Session.execute(statement).mappings()]
-
-
-def _plain_rows(statement: Any) -> list[list[Any]]:
-    return [list(r) for r in model.Session.execute(statement)]
 
 
 def _row_values(row: dict[str, Any]) -> dict[str, Any]:

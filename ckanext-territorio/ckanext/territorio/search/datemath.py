@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from ckan.lib.search.common import SearchQueryError
@@ -18,6 +19,7 @@ _UNITS = {
     "MILLI": "microseconds", "MILLIS": "microseconds",
     "MILLISECOND": "microseconds", "MILLISECONDS": "microseconds",
 }
+_AMOUNT = re.compile(r"(\d{1,9})([A-Z]+)")
 _ROUNDING = ["years", "months", "days", "hours", "minutes", "seconds", "microseconds"]
 
 
@@ -49,7 +51,7 @@ def parse(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
     else:
         try:
             value = isoparse(anchor)
-        except (ValueError, ParserError) as error:
+        except (ValueError, OverflowError, ParserError) as error:
             raise SearchQueryError(f"Fecha no válida en la consulta: {text!r}") from error
         if value.tzinfo is None:
             value = value.replace(tzinfo=datetime.UTC)
@@ -67,11 +69,16 @@ def parse(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
                 raise SearchQueryError(f"Unidad de fecha no válida: {operand!r}")
             value = _round(value, unit)
             continue
-        digits = "".join(c for c in operand if c.isdigit())
-        unit = _UNITS.get(operand[len(digits):])
-        if not digits or unit is None:
+        matched = _AMOUNT.fullmatch(operand)
+        unit = _UNITS.get(matched.group(2)) if matched else None
+        if matched is None or unit is None:
             raise SearchQueryError(f"Aritmética de fecha no válida: {text!r}")
-        amount = int(digits) * (1000 if unit == "microseconds" else 1)
-        delta = relativedelta(**{unit: amount})
-        value = value + delta if op == "+" else value - delta
+        amount = int(matched.group(1)) * (1000 if unit == "microseconds" else 1)
+        try:
+            delta = relativedelta(**{unit: amount})
+            value = value + delta if op == "+" else value - delta
+        except (OverflowError, ValueError) as error:
+            raise SearchQueryError(
+                f"Fecha fuera de rango en la consulta: {text[:80]!r} (años 1 a 9999)."
+            ) from error
     return value

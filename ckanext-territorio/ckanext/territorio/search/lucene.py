@@ -64,18 +64,34 @@ def parse(query: str) -> tree.Item:
         ) from error
 
 
+_MM_PART = re.compile(r"(?:(\d{1,6})<)?(-?\d{1,6}%?)")
+
+
+def check_min_should_match(spec: str) -> list[tuple[int | None, str]]:
+    """Solr's ``mm`` as (bound, rule) pairs, or a SearchQueryError saying why not."""
+    parts = []
+    for part in spec.split():
+        matched = _MM_PART.fullmatch(part)
+        if matched is None or (matched.group(2).endswith("%") and abs(int(matched.group(2)[:-1])) > 100):
+            raise SearchQueryError(
+                f"Valor de 'mm' no válido: {spec[:80]!r}; use p. ej. 2, -1, 75% o 2<-1 5<80%."
+            )
+        bound = matched.group(1)
+        parts.append((None if bound is None else int(bound), matched.group(2)))
+    return parts
+
+
 def min_should_match(spec: str | None, optional: int) -> int:
     """Solr's ``mm``: how many of ``optional`` clauses must match."""
     if not spec or optional == 0:
         return optional
     chosen = None
-    for part in spec.split():
-        if "<" in part:
-            bound, rule = part.split("<", 1)
-            if optional > int(bound):
+    for bound, rule in check_min_should_match(spec):
+        if bound is not None:
+            if optional > bound:
                 chosen = rule
         else:
-            chosen = part if chosen is None else chosen
+            chosen = rule if chosen is None else chosen
     if chosen is None:
         return optional
     if chosen.endswith("%"):

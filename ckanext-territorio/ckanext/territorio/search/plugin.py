@@ -10,10 +10,11 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import backend
+from . import action, backend
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions(action)
 class TerritorioSearchPlugin(p.SingletonPlugin):
     """Routes CKAN's search connection to the PostgreSQL engine (or leaves Solr)."""
 
