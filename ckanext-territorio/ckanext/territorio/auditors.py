@@ -11,6 +11,8 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Context
 
+from .site import site_context
+
 EXTRAS_KEY = "territorio"
 FLAG = "auditor"
 
@@ -46,10 +48,8 @@ def is_auditor_or_sysadmin(context: Context) -> bool:
 
 def set_flag(user_name: str, auditor: bool) -> dict[str, Any]:
     """Grant or withdraw the role through user_update (as the site user); the user's dict."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context: Context = {"ignore_auth": True, "user": site_user["name"]}
     user = tk.get_action("user_show")(
-        context, {"id": user_name, "include_plugin_extras": True}
+        site_context(), {"id": user_name, "include_plugin_extras": True}
     )
     extras = dict(user.get("plugin_extras") or {})
     section = dict(extras.get(EXTRAS_KEY) or {})
@@ -62,8 +62,7 @@ def set_flag(user_name: str, auditor: bool) -> dict[str, Any]:
     else:
         extras.pop(EXTRAS_KEY, None)
     return tk.get_action("user_patch")(
-        {"ignore_auth": True, "user": site_user["name"]},
-        {"id": user["id"], "plugin_extras": extras},
+        site_context(), {"id": user["id"], "plugin_extras": extras}
     )
 
 

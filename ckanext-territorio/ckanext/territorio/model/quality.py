@@ -8,8 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-RATINGS = ("excellent", "good", "sufficient", "bad")
-
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)

@@ -42,6 +42,7 @@ from ..net.errors import (
     TimedOut,
     TooManyRedirects,
 )
+from ..site import site_context
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +289,8 @@ def check_package(package_id: str) -> dict[str, LinkResult]:
     The background job (queue ``territorio``). A dataset that no longer exists, or was
     deleted, is left alone. Returns the results by resource id.
     """
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
-        package = tk.get_action("package_show")(
-            {"ignore_auth": True, "user": site_user["name"]}, {"id": package_id}
-        )
+        package = tk.get_action("package_show")(site_context(), {"id": package_id})
     except tk.ObjectNotFound:
         log.info("link check: dataset %s no longer exists", package_id)
         return {}

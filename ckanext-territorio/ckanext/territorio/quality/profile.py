@@ -16,9 +16,9 @@ from ..vocab.loader import default_schemas_dir
 from ..vocab.model import Bilingual, LocalizedText, Text
 from .indicators import PARAMETERS
 from .params import NonNegative
+from .terms import RATINGS
 
 QUALITY_FILE = "quality.yaml"
-RATINGS = ("excellent", "good", "sufficient", "bad")
 ENTITIES = ("dataset", "distribucion", "dataset_o_distribucion")
 DISTRIBUTION_MODES = ("proporcional", "alguna", "todas")
 TEXT_KEYS = (

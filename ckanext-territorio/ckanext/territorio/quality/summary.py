@@ -14,12 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ..model.quality import RATINGS, QualityRun
+from ..model.quality import QualityRun
 from ..vocab import Framework
 from .engine import stored_fix
 from .profile import QualityFile
+from .terms import RATINGS
 
-GROUPINGS = ("organization", "region", "comuna", "dimension")
 # the column (or array) each grouping and filter reads
 _ARRAY = {"region": "regions", "comuna": "comunas", "dimension": "dimensions_keys"}
 BINS = 10
