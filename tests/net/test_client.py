@@ -128,7 +128,10 @@ def test_a_retry_after_longer_than_the_deadline_is_not_waited(trickler: Callable
 
 
 def test_backoff_never_sleeps_past_the_deadline(trickler: Callable[..., Trickler]):
-    server = trickler("none", reply=b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+    # Connection: close because the trickler answers once per connection: a reused socket
+    # would race the server's close and spend a retry on a reset instead of a request
+    reply = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    server = trickler("none", reply=reply)
     started = time.monotonic()
     with client(response_deadline=1.5, retries=10, backoff=2.0) as http, pytest.raises(DeadlineExceeded):
         http.get(f"{server.base}/roto")
