@@ -16,6 +16,8 @@ from ckan.tests.helpers import call_action
 from factories import TerritorialDataset, territorial_schemas
 from timeseries_helpers import HOUR, UTC, hourly, load, observations
 
+from ckanext.territorio.timeseries import readings
+
 START = dt.datetime(2024, 6, 1, 0, 0, tzinfo=UTC)
 SANTIAGO = ZoneInfo("America/Santiago")
 STATIONS = ("padre-las-casas", "temuco-1", "temuco-2")
@@ -120,6 +122,20 @@ class TestRawReadings:
         assert paged == full["records"]
         keys = [(r["station"], r["variable"], r["observed_at"]) for r in paged]
         assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+    def test_without_filters_pages_walk_the_series_and_cover_everything_once(self, sensor_dataset, monkeypatch):
+        monkeypatch.setattr(readings, "SERIES_PER_PAGE", 4)  # six series: a page ends with the walk
+        dataset = sensor_dataset(sample_rows())
+        window = span(START + 5 * HOUR, START + 6 * HOUR)
+        paged, pages = every_page(id=dataset["id"], limit=1000, **window)
+        assert pages == 2
+        assert [(r["station"], r["variable"]) for r in paged] == [
+            (s, v) for s in STATIONS for v in ("pm10", "pm25") for _hour in range(2)
+        ]
+        small, pages = every_page(id=dataset["id"], limit=3, **window)
+        assert small == paged and pages == 4
+        daily, _pages = every_page(id=dataset["id"], limit=2, aggregate="day", **span(START, START + 71 * HOUR))
+        assert len(daily) == 6 * 4 and sum(r["count"] for r in daily) == 432
 
     def test_readings_added_between_pages_neither_repeat_nor_hide_others(self, sensor_dataset):
         dataset = sensor_dataset(sample_rows())
