@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from ckan.cli.cli import ckan
 from ckan.tests.helpers import call_action
 from ckanext.datastore.backend.postgres import get_write_engine
 from factories import territorial_schemas
@@ -76,3 +77,29 @@ class TestTotal:
         done = {e.resource_id: e for e in maintenance.ensure_all()}
         assert done[resource_id].rows == 10 and done[resource_id].statements == 0
         assert total(resource_id) == 10
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+class TestEnsureCommand:
+    pytestmark = territorial_schemas
+
+    def test_a_table_from_before_gets_its_indexes_and_live_trigger(self, sensor_dataset, cli):
+        dataset = sensor_dataset(hourly("temuco-1", "pm25", "µg/m³", START, 10))
+        resource_id = observations(dataset)
+        with get_write_engine().begin() as connection:  # as a table created before this version
+            connection.execute(sa.text(f'DROP INDEX "{resource_id}_ts_var"'))
+            connection.execute(sa.text(f'DROP INDEX "{resource_id}_ts_brin"'))
+            connection.execute(sa.text(f'DROP TRIGGER territorio_live ON "{resource_id}"'))
+        result = cli.invoke(ckan, ["territorio", "timeseries", "ensure"])
+        assert result.exit_code == 0, result.output
+        assert f"{resource_id}: 5 sentencias, 10 filas" in result.output
+        with get_write_engine().connect() as connection:
+            indexes = set(connection.execute(
+                sa.text("SELECT indexname FROM pg_indexes WHERE tablename = :t"), {"t": resource_id}).scalars())
+            triggers = set(connection.execute(
+                sa.text("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)"),
+                {"t": f'"{resource_id}"'}).scalars())
+        assert {f"{resource_id}_ts_var", f"{resource_id}_ts_brin"} <= indexes
+        assert "territorio_live" in triggers
+        again = cli.invoke(ckan, ["territorio", "timeseries", "ensure"])
+        assert f"{resource_id}: 0 sentencias, 10 filas" in again.output
