@@ -16,10 +16,10 @@ cd "$repo"
 npm ci --ignore-scripts --no-audit --no-fund
 
 rm -rf "$vendor"
-mkdir -p "$vendor/leaflet/images" "$vendor/uplot"
+# Leaflet's images (default marker, layer switcher) are left out: the map draws circle markers
+mkdir -p "$vendor/leaflet" "$vendor/uplot"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
     node_modules/leaflet/LICENSE node_modules/leaflet/package.json "$vendor/leaflet/"
-cp node_modules/leaflet/dist/images/*.png "$vendor/leaflet/images/"
 cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css \
     node_modules/uplot/LICENSE node_modules/uplot/package.json "$vendor/uplot/"
 echo "Copiadas a $vendor: leaflet $(node -p 'require("./node_modules/leaflet/package.json").version'), uplot $(node -p 'require("./node_modules/uplot/package.json").version')"

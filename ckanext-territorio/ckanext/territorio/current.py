@@ -10,7 +10,8 @@ from __future__ import annotations
 from . import config
 from .policy.document import Policy
 from .policy.document import policy as read_policy
-from .quality.air_quality import AirQuality, air_quality as read_air_quality
+from .quality.air_quality import AirQuality
+from .quality.air_quality import air_quality as read_air_quality
 from .quality.profile import QualityFile, quality_file
 from .quality.sensor_ranges import SensorRanges, ranges
 from .vocab import Framework

@@ -52,7 +52,7 @@ def is_observations(resource: dict[str, Any]) -> bool:
     except (tk.ObjectNotFound, KeyError):
         return False
     fields = info.get("fields") or []
-    return OBSERVATION_COLUMNS <= {f.get("id") for f in fields}
+    return {f.get("id") for f in fields} >= OBSERVATION_COLUMNS
 
 
 def is_stations_file(resource: dict[str, Any]) -> bool:

@@ -118,10 +118,10 @@ def load_air_quality(path: Path, policy: Policy) -> AirQuality:
     top = doc.value
     order = list(top.categorias)
     categories: dict[str, Category] = {}
-    for key, entry in top.categorias.items():
-        message = f"color '{entry.color}' inválido: se espera #rrggbb"
-        doc.check(_COLOUR.match(entry.color), message, "categorias", key, "color")
-        categories[key] = Category(id=key, label=entry.etiqueta, colour=entry.color)
+    for key, described in top.categorias.items():
+        message = f"color '{described.color}' inválido: se espera #rrggbb"
+        doc.check(_COLOUR.match(described.color), message, "categorias", key, "color")
+        categories[key] = Category(id=key, label=described.etiqueta, colour=described.color)
     by_name = {variable.name: variable for variable in policy.variables}
     indices: dict[str, PollutantIndex] = {}
     for name, entry in top.indices.items():
