@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import pytest
 from portal_api import ARTIFACTS, api
@@ -65,8 +66,16 @@ def stations_file() -> FileStorage:
 
 
 @pytest.fixture(scope="module")
-def sensor_dataset(portal: str) -> dict[str, Any]:
+def sensor_dataset(portal: str) -> Iterator[dict[str, Any]]:
     """A sensor dataset in the served portal's database, loaded as the harvesters load one."""
+    plugins.load_all()  # the ini's plugins, as the portal runs them (datastore, views...)
+    try:
+        yield _load_sensor_dataset(portal)
+    finally:
+        plugins.unload_all()
+
+
+def _load_sensor_dataset(portal: str) -> dict[str, Any]:
     context = site_context()
     org = tk.get_action("organization_create")(
         dict(context), {"name": "red-aire-temuco", "title": "Red de monitoreo de Temuco"}
@@ -182,7 +191,7 @@ def test_readings_resource_opens_on_the_chart_with_the_table_beside_it(portal, s
     assert text(browser, ".territorio-view-summary").startswith("24 lecturas · ")
     station = browser.find_element(By.CSS_SELECTOR, "select[name=station]")
     options = [o.text for o in station.find_elements(By.TAG_NAME, "option")]
-    assert options == ["Las Encinas", "Museo Ferroviario", "Padre Las Casas", "Ñielol"]
+    assert options == ["Las Encinas", "Museo Ferroviario", "Ñielol", "Padre Las Casas"]  # Spanish order
     assert station.get_attribute("value") == "est-encinas"
     assert text(browser, ".territorio-chart .u-axis .u-label, .territorio-chart .u-label") == \
         "Material particulado fino MP2,5 (µg/m³)"

@@ -100,7 +100,8 @@ class TestDefaultViews:
         settings = json.loads(view.select_one("script.territorio-view-config").string)
         assert settings["resource_id"] == readings["id"]
         assert settings["dataset"] == dataset["name"]
-        assert settings["stations_url"].endswith("estaciones.geojson")
+        stations = dataset["resources"][1]
+        assert settings["stations_url"] == f"/dataset/{dataset['name']}/resource/{stations['id']}/download/estaciones.geojson"
         assert settings["variables"]["pm25"] == "Material particulado fino MP2,5"
         assert settings["timezone"] == tk.config["ckan.display_timezone"]
         labels = [label.get_text(strip=True) for label in view.select("label")]
@@ -118,7 +119,7 @@ class TestDefaultViews:
         page = app.get(tk.url_for("dataset_resource.read", id=dataset["name"], resource_id=stations["id"]))
         view = soup_of(page.body).select_one("[data-module=territorio-stations-map]")
         settings = json.loads(view.select_one("script.territorio-view-config").string)
-        assert settings["stations_url"] == stations["url"]
+        assert settings["stations_url"] == f"/dataset/{dataset['name']}/resource/{stations['id']}/download/estaciones.geojson"
         assert settings["stale_hours"] == 3
         pm25 = settings["air_quality"]["indices"]["pm25"]
         assert pm25["levels"] == [["bueno", 0], ["regular", 51], ["alerta", 80], ["preemergencia", 110], ["emergencia", 170]]

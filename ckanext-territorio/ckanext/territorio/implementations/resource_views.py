@@ -61,10 +61,24 @@ def is_stations_file(resource: dict[str, Any]) -> bool:
     return (resource.get("format") or "").lower() == "geojson" and url.endswith(STATIONS_FILE)
 
 
+def file_url(package: dict[str, Any], resource: dict[str, Any]) -> str | None:
+    """The resource's file as a path on this portal for an upload (same origin for the page's
+    script, whatever host the site was reached by), else its URL."""
+    url = resource.get("url") or None
+    if resource.get("url_type") == "upload" and url:
+        return tk.h.url_for(
+            "dataset_resource.download",
+            id=package.get("name") or package["id"],
+            resource_id=resource["id"],
+            filename=url.rstrip("/").rsplit("/", 1)[-1],
+        )
+    return url
+
+
 def _stations_url(package: dict[str, Any]) -> str | None:
     for resource in package.get("resources") or []:
         if is_stations_file(resource):
-            return resource.get("url")
+            return file_url(package, resource)
     return None
 
 
@@ -164,7 +178,7 @@ def map_settings(package: dict[str, Any], resource: dict[str, Any] | None = None
     ranges = current.sensor_ranges()
     return {
         "dataset": package.get("name") or package["id"],
-        "stations_url": resource.get("url") if resource else _stations_url(package),
+        "stations_url": file_url(package, resource) if resource else _stations_url(package),
         "observations_id": _observations_id(package),
         "variables": _variable_labels(lang),
         "air_quality": current.air_quality().as_json(lang, ranges.notations),

@@ -88,7 +88,8 @@ ckan.module("territorio-timeseries", function () {
         var station = record.station || record.station_id;
         if (!station || !record.variable) { return; }
         (self.series[station] = self.series[station] || {})[record.variable] = record;
-        if (record.station_name && !self.names[station]) { self.names[station] = record.station_name; }
+        var name = record.name || record.station_name;
+        if (name && !self.names[station]) { self.names[station] = name; }
       });
     },
 
