@@ -31,7 +31,7 @@ def test_harvested_dataset_gets_the_chart_table_and_map_views(fake_server, make_
     on_readings = call_action("resource_view_list", id=readings["id"])
     on_stations = call_action("resource_view_list", id=stations["id"])
     assert [v["view_type"] for v in on_readings] == ["territorio_timeseries_view", "datatables_view"]
-    assert on_readings[0]["title"] == "Gráfico"
+    assert [v["title"] for v in on_readings] == ["Gráfico", "Tabla"]
     assert [(v["view_type"], v["title"]) for v in on_stations] == [
         ("territorio_stations_map", "Mapa de estaciones")
     ]

@@ -41,6 +41,7 @@ OBSERVATION_COLUMNS = frozenset({"station_id", "variable", "value", "unit", "obs
 STATIONS_FILE = "estaciones.geojson"
 TIMESERIES_VIEW = "territorio_timeseries_view"
 STATIONS_MAP_VIEW = "territorio_stations_map"
+TABLE_TITLE = "Tabla"
 
 
 def is_observations(resource: dict[str, Any]) -> bool:
@@ -202,10 +203,14 @@ def on_datastore_created(sender: str, **kwargs: Any) -> None:
         if not resource.get("datastore_active"):
             return
         package = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
-        tk.get_action("resource_create_default_resource_views")(
+        created = tk.get_action("resource_create_default_resource_views")(
             dict(context),
             {"resource": resource, "package": package, "create_datastore_views": True},
         )
+        for view in created:
+            # outside a request core's title stays English; the portal speaks Spanish first
+            if view["view_type"] == "datatables_view" and view.get("title") == "Table":
+                tk.get_action("resource_view_update")(dict(context), dict(view, title=TABLE_TITLE))
     except Exception:
         # a missing preview must never undo or fail a load: `ckan views create` adds it later
         log.exception("No se pudieron crear las vistas del recurso %s", resource_id)

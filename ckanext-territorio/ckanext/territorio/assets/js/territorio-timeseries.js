@@ -206,9 +206,14 @@ ckan.module("territorio-timeseries", function () {
       var data = aggregated ? [xs, ys, mins, maxs] : [xs, ys];
       var seriesName = this.t["series_" + preset.aggregate];
       var lang = this.cfg.lang;
-      var value = function (u, v) { return v === null || v === undefined ? "–" : V.number(lang, v) + (unit ? " " + unit : ""); };
+      // without the cursor on the chart the legend shows the newest point, not dashes
+      var last = xs.length - 1;
+      var value = function (u, v, si, idx) {
+        if (idx === null || idx === undefined) { v = u.data[si][last]; }
+        return v === null || v === undefined ? "–" : V.number(lang, v) + (unit ? " " + unit : "");
+      };
       var series = [
-        {label: this.t.time, value: this.timeValue.bind(this)},
+        {label: this.t.time, value: function (u, ts, si, idx) { return self.timeValue(u, idx === null || idx === undefined ? xs[last] : ts); }},
         {label: seriesName, stroke: LINE, width: 2, value: value, points: {show: xs.length <= 200}}
       ];
       if (aggregated) {
@@ -216,6 +221,16 @@ ckan.module("territorio-timeseries", function () {
         series.push({label: this.t.series_max, stroke: "rgba(28, 93, 153, 0.5)", width: 1, dash: [4, 4], value: value});
       }
       var timezone = this.cfg.timezone;
+      var axisLabel = unit ? label + " (" + unit + ")" : label;
+      var self = this;
+      var dayFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "es-CL", {timeZone: timezone, day: "numeric", month: "short"});
+      var hourFormat = V.dateFormat(lang, timezone, false);
+      var ticks = function (u, splits, axis, space, incr) {
+        return splits.map(function (ts) {
+          var when = new Date(ts * 1000);
+          return incr >= 86400 ? dayFormat.format(when) : hourFormat.format(when);
+        });
+      };
       var options = {
         width: this.width(),
         height: this.height(),
@@ -224,8 +239,8 @@ ckan.module("territorio-timeseries", function () {
         tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), timezone); },
         scales: {x: {time: true}},
         axes: [
-          {},
-          {label: unit ? label + " (" + unit + ")" : label, size: 60, labelSize: 20}
+          {values: ticks},
+          {label: axisLabel, size: 60, labelSize: 20}
         ],
         legend: {live: true},
         cursor: {points: {size: 8}}
@@ -236,6 +251,7 @@ ckan.module("territorio-timeseries", function () {
       this.plot = new uPlot(options, data, this.chartBox);
       this.chartBox.setAttribute("data-points", String(xs.length));
       this.chartBox.setAttribute("data-aggregate", preset.aggregate);
+      this.chartBox.setAttribute("data-axis-label", axisLabel);  // drawn on the canvas, not in the DOM
       this.chartBox.setAttribute("aria-label", V.fill(this.t.chart_label, {variable: label, station: name}));
       var count = xs.length === 1 && preset.aggregate === "none"
         ? this.t.count_one
