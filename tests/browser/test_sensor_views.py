@@ -317,3 +317,12 @@ def test_map_on_a_phone(portal, sensor_dataset, phone):
     assert len(markers(phone)) == 4
     assert width <= 390, "la página se sale de la pantalla del teléfono"
     assert box["width"] <= 390 and box["height"] >= 300
+
+
+def test_dataset_page_shows_the_stations_map(portal, sensor_dataset, browser, screenshot):
+    open_map(browser, f"{portal}/dataset/{sensor_dataset['name']}")
+    assert text(browser, ".territorio-dataset-map h2") == "Mapa de estaciones"
+    assert {k: v[0] for k, v in markers(browser).items()} == {
+        "est-encinas": "bueno", "est-museo": "alerta", "est-plc": "stale", "est-nielol": "missing",
+    }
+    screenshot("28-conjunto-con-mapa")

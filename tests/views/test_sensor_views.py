@@ -129,6 +129,17 @@ class TestDefaultViews:
             "Bueno", "Regular", "Alerta", "Preemergencia", "Emergencia"
         ]
 
+    def test_sensor_dataset_page_embeds_the_stations_map(self, app):
+        dataset = sensor_dataset()
+        other = TerritorialDataset()
+        soup = soup_of(app.get(tk.url_for("dataset.read", id=dataset["name"])).body)
+        block = soup.select_one(".territorio-dataset-map")
+        assert block.select_one("h2").get_text(strip=True) == "Mapa de estaciones"
+        settings = json.loads(block.select_one("[data-module=territorio-stations-map] script.territorio-view-config").string)
+        assert settings["dataset"] == dataset["name"]
+        assert settings["observations_id"] == dataset["resources"][0]["id"]
+        assert soup_of(app.get(tk.url_for("dataset.read", id=other["name"])).body).select_one(".territorio-dataset-map") is None
+
     @pytest.mark.ckan_config("ckanext.territorio.views.stale_hours", "6")
     @pytest.mark.ckan_config("ckanext.territorio.views.tiles_url", "")
     def test_map_settings_follow_the_config(self, app):

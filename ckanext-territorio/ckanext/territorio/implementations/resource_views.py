@@ -96,7 +96,8 @@ def _variable_labels(lang: str) -> dict[str, str]:
     }
 
 
-def _as_json(data: dict[str, Any]) -> str:
+def as_json(data: dict[str, Any]) -> str:
+    """The settings as JSON text safe inside <script type="application/json">."""
     # inside <script type="application/json">: "</" would end the element
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
@@ -135,7 +136,7 @@ class TerritorioTimeseriesView(p.SingletonPlugin):
             "timezone": tk.config.get("ckan.display_timezone") or "UTC",
             "lang": lang,
         }
-        return {"territorio_view_settings": _as_json(settings)}
+        return {"territorio_view_settings": as_json(settings)}
 
     def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
         """The chart's template."""
@@ -166,7 +167,7 @@ class TerritorioStationsMapView(p.SingletonPlugin):
 
     def setup_template_variables(self, context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
         """The map's settings for its script, as JSON."""
-        return {"territorio_view_settings": _as_json(map_settings(data_dict["package"], data_dict["resource"]))}
+        return {"territorio_view_settings": as_json(map_settings(data_dict["package"], data_dict["resource"]))}
 
     def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
         """The map's template."""
