@@ -1,8 +1,10 @@
 """The newest reading of every series (station, variable) of some observations tables.
 
-One statement per table: a recursive walk over the distinct (variable, station_id) pairs of
-the ``_ts_var`` index (one probe per series, a loose index scan PostgreSQL lacks natively),
-then each series' newest row by a backward probe of the same index. The cost follows the
+One statement per table: a recursive walk over the distinct (station_id, variable) pairs of
+the unique key's index (one probe per series, a loose index scan PostgreSQL lacks natively),
+then each series' newest row by a backward probe of the same index. Only the key the
+DataStore always creates is needed, so tables not yet given the time-series indexes answer
+just as fast. The cost follows the
 number of series, not of readings. Station names and coordinates come from the station
 records the harvesters keep (``territorio_station_claim``).
 """
@@ -43,18 +45,18 @@ def statement(resource_id: str) -> str:
     """The latest-per-series SQL of one table."""
     table = ident(resource_id)
     return f"""
-WITH RECURSIVE series(variable, station_id) AS (
-    (SELECT variable, station_id FROM {table} ORDER BY variable, station_id LIMIT 1)
+WITH RECURSIVE series(station_id, variable) AS (
+    (SELECT station_id, variable FROM {table} ORDER BY station_id, variable LIMIT 1)
     UNION ALL
-    SELECT n.variable, n.station_id FROM series s CROSS JOIN LATERAL (
-        SELECT variable, station_id FROM {table}
-        WHERE (variable, station_id) > (s.variable, s.station_id)
-        ORDER BY variable, station_id LIMIT 1
+    SELECT n.station_id, n.variable FROM series s CROSS JOIN LATERAL (
+        SELECT station_id, variable FROM {table}
+        WHERE (station_id, variable) > (s.station_id, s.variable)
+        ORDER BY station_id, variable LIMIT 1
     ) n
 )
 SELECT l.station_id, l.variable, l.value, l.unit, l.observed_at FROM series s CROSS JOIN LATERAL (
     SELECT station_id, variable, value, unit, observed_at FROM {table}
-    WHERE variable = s.variable AND station_id = s.station_id
+    WHERE station_id = s.station_id AND variable = s.variable
     ORDER BY observed_at DESC LIMIT 1
 ) l
 """

@@ -8,10 +8,10 @@ that already exist, by ``ckan territorio timeseries ensure``):
 
 - the DataStore's unique key (station_id, variable, observed_at): readings of some
   stations (and variables) in a range, in key order, which is also the order pages are
-  cut in (keyset pagination), and a series' latest reading (backward scan);
+  cut in (keyset pagination); the walk over every series (one probe each) that serves
+  unfiltered ranges and the latest reading per series (backward probe);
 - ``<table>_ts_var`` (variable, station_id, observed_at): readings of a variable at every
-  station in a range, in the same order (the variable is fixed), and the latest reading
-  of each series of a variable;
+  station in a range, in the same order (the variable is fixed): a region's daily means;
 - ``<table>_ts_brin`` BRIN on observed_at: a range over every station and variable (a few
   kilobytes; rows arrive roughly in time order).
 

@@ -161,8 +161,6 @@ def readings_query(data: Mapping[str, Any], now: dt.datetime) -> ReadingsQuery:
         raise Invalid(errors)
     end = values["end"] or now
     start = values["start"] or end - DEFAULT_SPAN
-    if values["start"] is not None and values["end"] is None and start > end:
-        end = start + DEFAULT_SPAN
     if start > end:
         raise Invalid({"from": ["«from» debe ser anterior o igual a «to»"]})
     span = MAX_SPAN[values["aggregate"]]

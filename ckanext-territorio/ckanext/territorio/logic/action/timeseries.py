@@ -27,7 +27,10 @@ def _invalid(exc: params.Invalid) -> tk.ValidationError:
 
 def _child(context: Context) -> Context:
     """A context for the core actions called on the caller's behalf (same user, same auth)."""
-    return {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}  # type: ignore[typeddict-item]
+    child: Context = {"user": context.get("user", ""), "auth_user_obj": context.get("auth_user_obj")}
+    if context.get("ignore_auth"):
+        child["ignore_auth"] = True
+    return child
 
 
 def resolve(context: Context, data_dict: DataDict) -> tuple[str, dict[str, Any]]:
