@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ARGS ?=
 
-.PHONY: up down restart status logs test lock help
+.PHONY: up down restart status logs test lock vendor-js help
 
 help:
 	@echo "make up       instala lo que falte, inicia el portal en http://127.0.0.1:5000 y carga la demo"
@@ -13,6 +13,7 @@ help:
 	@echo "make logs     registros del portal (.run/log/)"
 	@echo "make test     shellcheck, ruff, mypy y las pruebas (ARGS=\"tests/deploy\" o ARGS=\"-k algo\")"
 	@echo "make lock     regenera deploy/constraints.txt desde .venv"
+	@echo "make vendor-js  copia de npm las bibliotecas de JavaScript (package.json) a assets/vendor"
 
 up:
 	@bash deploy/bootstrap.sh up
@@ -34,3 +35,6 @@ test:
 
 lock:
 	@bash deploy/lock.sh
+
+vendor-js:
+	@bash deploy/vendor-js.sh

@@ -44,6 +44,8 @@ setup(
         "ckan.plugins": [
             "territorio = ckanext.territorio.plugin:TerritorioPlugin",
             "territorio_search = ckanext.territorio.search.plugin:TerritorioSearchPlugin",
+            "territorio_timeseries_view = ckanext.territorio.implementations.resource_views:TerritorioTimeseriesView",
+            "territorio_stations_map = ckanext.territorio.implementations.resource_views:TerritorioStationsMapView",
             "territorio_openaq = ckanext.territorio_harvesters.plugins:OpenAQHarvester",
             "territorio_sensorthings = ckanext.territorio_harvesters.plugins:SensorThingsHarvester",
             "territorio_ngsi_ld = ckanext.territorio_harvesters.plugins:NGSILDHarvester",

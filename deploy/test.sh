@@ -70,7 +70,7 @@ run_core_suite() {
 # Lint and type-check with the settings in pyproject.toml.
 run_linters() {
     step "shellcheck..."
-    (cd "$TERRITORIO_REPO" && shellcheck -x deploy/bootstrap.sh deploy/test.sh deploy/lock.sh .ci/run) \
+    (cd "$TERRITORIO_REPO" && shellcheck -x deploy/bootstrap.sh deploy/test.sh deploy/lock.sh deploy/vendor-js.sh .ci/run) \
         || die "shellcheck encontró problemas en los scripts de deploy/"
     step "ruff check..."
     (cd "$TERRITORIO_REPO" && "$(venv_bin ruff)" check .) \

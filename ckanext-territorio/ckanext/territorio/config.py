@@ -168,3 +168,21 @@ def quality_harvest_stuck_hours() -> float:
     if timeout_minutes and str(timeout_minutes).strip().isdigit() and int(timeout_minutes) > 0:
         return int(timeout_minutes) / 60
     return 24.0
+
+
+# --- resource views (time-series chart, stations map) --------------------------------------
+
+
+def views_stale_hours() -> int:
+    """Hours after which a station's latest reading is stale (grey on the map)."""
+    return tk.config["ckanext.territorio.views.stale_hours"]
+
+
+def views_tiles_url() -> str:
+    """The stations map's tile URL template; empty for no base map."""
+    return tk.config["ckanext.territorio.views.tiles_url"] or ""
+
+
+def views_tiles_attribution() -> str:
+    """Attribution of the map tiles."""
+    return tk.config["ckanext.territorio.views.tiles_attribution"] or ""

@@ -1,7 +1,7 @@
 """The data files the portal runs with, read through the configured paths.
 
-One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges, harvest
-mapping), each
+One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges, air-quality
+categories, harvest mapping), each
 reloaded when its file changes. Engines read them from here instead of climbing back up to a
 CKAN service; this module depends only on ``config`` and the plain file readers.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 from . import config
 from .policy.document import Policy
 from .policy.document import policy as read_policy
+from .quality.air_quality import AirQuality
+from .quality.air_quality import air_quality as read_air_quality
 from .quality.profile import QualityFile, quality_file
 from .quality.sensor_ranges import SensorRanges, ranges
 from .vocab import Framework
@@ -55,6 +57,11 @@ def sensor_ranges() -> SensorRanges:
     return ranges(config.schemas_dir(), policy())
 
 
+def air_quality() -> AirQuality:
+    """Chile's air-quality categories per pollutant (the stations map's colours)."""
+    return read_air_quality(config.schemas_dir(), policy())
+
+
 def harvest_mapping() -> HarvestMapping:
     """The harvest mapping (schemas/harvest.yaml): variable families, names and keyword rules."""
     return mapping(config.schemas_dir())
@@ -69,4 +76,5 @@ def load() -> None:
     policy()
     quality()
     sensor_ranges()
+    air_quality()
     harvest_mapping()

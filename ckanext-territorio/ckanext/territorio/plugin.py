@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 from . import current
 from .dcat import settings as dcat_settings
 from .implementations import (
+    TerritorioDefaultViews,
     TerritorioFacets,
     TerritorioHarvestSecrets,
     TerritorioPolicy,
@@ -36,6 +37,7 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     TerritorioPolicy,
     TerritorioQuality,  # listens to the policy's signals (signals.py), not to mixin order
     TerritorioVisibility,
+    TerritorioDefaultViews,  # DataStore views for every new table
     DefaultTranslation,
     p.SingletonPlugin,
 ):
@@ -48,9 +50,9 @@ class TerritorioPlugin(  # needs territorio_search (or Solr) loaded for its sear
     # ISignal: each mixin subscribes its own receivers
 
     def get_signal_subscriptions(self) -> dict[object, list[object]]:
-        """Every mixin's receivers (policy, quality, visibility) in one mapping."""
+        """Every mixin's receivers (policy, quality, visibility, default views) in one mapping."""
         subscriptions: dict[object, list[object]] = {}
-        for mixin in (TerritorioPolicy, TerritorioQuality, TerritorioVisibility):
+        for mixin in (TerritorioPolicy, TerritorioQuality, TerritorioVisibility, TerritorioDefaultViews):
             for signal, receivers in mixin.get_signal_subscriptions(self).items():
                 subscriptions.setdefault(signal, []).extend(receivers)
         return subscriptions
