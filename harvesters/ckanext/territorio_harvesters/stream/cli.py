@@ -21,10 +21,12 @@ def stream() -> None:
 
 
 def _harvester() -> Any:
-    from .plugin import MQTTHarvester
+    from ckanext.harvest.interfaces import IHarvester
 
-    for plugin in p.PluginImplementations(p.IConfigurable):
-        if isinstance(plugin, MQTTHarvester):
+    from .catalogs import SOURCE_TYPE
+
+    for plugin in p.PluginImplementations(IHarvester):
+        if plugin.info().get("name") == SOURCE_TYPE:
             return plugin
     raise click.ClickException("el complemento territorio_mqtt no está activo (ckan.plugins)")
 

@@ -38,9 +38,9 @@ from ckanext.territorio.model import stream_dead_letter as dead_letters
 from .. import store
 from ..records import Reading, Station, Stream
 from . import broker, messages
+from .catalogs import SOURCE_TYPE
 from .datasets import Publisher, SourceCatalog, SyncError
 from .links import Inbound, Link
-from .plugin import SOURCE_TYPE, MQTTHarvester
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class SourceSpec:
     fingerprint: str
 
 
-def read_sources(harvester: MQTTHarvester) -> tuple[dict[str, SourceSpec], dict[str, str]]:
+def read_sources(harvester: Any) -> tuple[dict[str, SourceSpec], dict[str, str]]:
     """The active mqtt sources (with their secrets), and the problems of those that cannot run."""
     specs: dict[str, SourceSpec] = {}
     problems: dict[str, str] = {}
@@ -123,7 +123,7 @@ class Consumer:
 
     def __init__(
         self,
-        harvester: MQTTHarvester,
+        harvester: Any,
         *,
         flush_seconds: float,
         batch_messages: int,

@@ -13,12 +13,13 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from ckan import model
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
 from ..records import Catalog, Station, Stream
-from .plugin import MQTTHarvester, known_catalog, merged
+from .catalogs import known_catalog, merged
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ def _now() -> dt.datetime:
 class Publisher:
     """Makes and finds the datasets of MQTT sources through the ``mqtt`` harvester."""
 
-    def __init__(self, harvester: MQTTHarvester) -> None:
+    def __init__(self, harvester: Any) -> None:
+        """``harvester``: the ``territorio_mqtt`` plugin (its gather, import and ``seen``)."""
         self.harvester = harvester
 
     def load(self, source_id: str) -> SourceCatalog:
