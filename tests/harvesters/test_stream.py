@@ -13,6 +13,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -360,3 +361,50 @@ class TestFailures:
         consumer()
         wait_for(lambda: counts(source["id"])[0] >= total + 1, 60, "todas las mediciones")
         assert counts(source["id"]) == (total + 1, total + 1)
+
+
+def session_present(client_id: str) -> bool:
+    """Whether the broker keeps a persistent session for ``client_id`` (connecting ends it)."""
+    result: dict[str, bool] = {}
+    done = threading.Event()
+
+    def on_connect(client, userdata, flags, reason, properties):
+        result["present"] = bool(flags.session_present)
+        done.set()
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    client.on_connect = on_connect
+    client.connect("127.0.0.1", 1883, clean_start=False)
+    client.loop_start()
+    try:
+        assert done.wait(10)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    return result["present"]
+
+
+class TestChanges:
+    def test_changed_topics_and_a_deleted_source_are_picked_up_without_restart(
+        self, consumer, publisher, mqtt_source, prefix, stream_ini, sysadmin
+    ):
+        as_admin = {"user": sysadmin["name"]}
+        source = mqtt_source("json", [f"{prefix}/a/#"])
+        consumer()
+        wait_for(lambda: publish(publisher, f"{prefix}/a/x", flat("s1", "pm25", 1, 0)) or rows_of(source["id"]),
+                 30, "la suscripción a a/#")
+        config = json.loads(call_action("harvest_source_show", id=source["id"])["config"])
+        call_action("harvest_source_patch", context=dict(as_admin), id=source["id"], config=json.dumps({**config, "topics": [f"{prefix}/b/#"]}))
+        changed = time.monotonic()
+        wait_for(lambda: publish(publisher, f"{prefix}/b/x", flat("s1", "pm25", 2, 1)) or
+                 any(r["value"] == 2 for r in rows_of(source["id"])), 30, "la suscripción a b/#")
+        assert time.monotonic() - changed < 10
+        publish(publisher, f"{prefix}/a/x", flat("s1", "pm25", 3, 2))  # no longer subscribed
+        publish(publisher, f"{prefix}/b/x", flat("s1", "pm25", 4, 3))
+        wait_for(lambda: any(r["value"] == 4 for r in rows_of(source["id"])), 20, "la medición en b/#")
+        assert 3 not in {r["value"] for r in rows_of(source["id"])}
+
+        call_action("harvest_source_delete", context=dict(as_admin), id=source["id"])
+        log = stream_ini.with_suffix(".0.log")
+        wait_for(lambda: "fuente eliminada" in log.read_text(), 20, "la desconexión de la fuente borrada")
+        assert not session_present(f"territorio-{source['id']}")

@@ -66,6 +66,8 @@ def read_sources(harvester: Any) -> tuple[dict[str, SourceSpec], dict[str, str]]
     """The active mqtt sources (with their secrets), and the problems of those that cannot run."""
     specs: dict[str, SourceSpec] = {}
     problems: dict[str, str] = {}
+    # CKAN's session keeps loaded rows after a commit: read the sources as they are now
+    model.Session.expire_all()
     rows = (
         model.Session.query(HarvestSource)
         .join(model.Package, model.Package.id == HarvestSource.id)
@@ -155,7 +157,7 @@ class Consumer:
         now = time.monotonic()
         for source_id in list(self.links):
             if source_id not in specs:
-                log.info("mqtt %s: fuente eliminada o inactiva; se desconecta", source_id)
+                log.warning("mqtt %s: fuente eliminada o inactiva; se desconecta y se descarta su sesión", source_id)
                 self.links.pop(source_id).stop(forget=True)
                 self.catalogs.pop(source_id, None)
                 self.specs.pop(source_id, None)
@@ -252,6 +254,7 @@ class Consumer:
     def flush(self, batch: list[Inbound]) -> None:
         """Parse, grow datasets, write and commit, record dead letters, then acknowledge."""
         work = _Work()
+        model.Session.expire_all()  # datasets and objects as other processes left them
         by_source: dict[str, list[Inbound]] = {}
         for item in batch:
             # a message of a replaced or stopped connection is sent again on the new one
