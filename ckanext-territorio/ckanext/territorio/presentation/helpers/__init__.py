@@ -31,6 +31,7 @@ from .quality import (
     territorio_quality_share,
 )
 from .sensors import territorio_stations_map
+from .stream import territorio_stream_summary
 
 __all__ = [
     "territorio_assignment_label",
@@ -51,6 +52,7 @@ __all__ = [
     "territorio_quality_share",
     "territorio_region_choices",
     "territorio_stations_map",
+    "territorio_stream_summary",
     "territorio_subdimension_choices",
     "territorio_text",
     "territorio_validation_badge",
