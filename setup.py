@@ -17,6 +17,7 @@ setup(
             "ckanext-territorio", include=["ckanext.territorio", "ckanext.territorio.*"]
         ),
         "ckanext.territorio_harvesters",
+        "ckanext.territorio_harvesters.stream",
     ],
     include_package_data=True,
     package_data={
@@ -48,6 +49,7 @@ setup(
             "territorio_sensorthings = ckanext.territorio_harvesters.plugins:SensorThingsHarvester",
             "territorio_ngsi_ld = ckanext.territorio_harvesters.plugins:NGSILDHarvester",
             "territorio_sinca = ckanext.territorio_harvesters.plugins:SincaHarvester",
+            "territorio_mqtt = ckanext.territorio_harvesters.stream.plugin:MQTTHarvester",
             "territorio_ckan_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioCKANHarvester",
             "territorio_dcat_rdf_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioDCATRDFHarvester",
             "territorio_dcat_json_harvester = ckanext.territorio_harvesters.catalog_sources:TerritorioDCATJSONHarvester",

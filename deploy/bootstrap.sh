@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes a Debian 12 machine to a running Territorio Inteligente portal and back.
 #   deploy/bootstrap.sh up       install what is missing, start what is stopped, load the demo
-#   deploy/bootstrap.sh down     stop the processes started by `up` (not PostgreSQL/Redis)
+#   deploy/bootstrap.sh down     stop the processes started by `up` (not PostgreSQL/Redis/Mosquitto)
 #   deploy/bootstrap.sh restart  restart the portal's processes
 #   deploy/bootstrap.sh status   what is running
 #   deploy/bootstrap.sh logs     follow the portal's logs
@@ -28,9 +28,10 @@ cmd_up() {
     ensure_run_dirs
     local started=$SECONDS
     ensure_base_packages
-    step "Comprobando PostgreSQL y Redis..."
+    step "Comprobando PostgreSQL, Redis y Mosquitto..."
     ensure_postgresql
     ensure_redis
+    ensure_mosquitto
     ensure_secrets
     ensure_roles
     ensure_databases ckan_default datastore_default

@@ -23,9 +23,10 @@ main() {
     local started=$SECONDS
     ensure_base_packages
     ensure_test_packages
-    step "Comprobando PostgreSQL y Redis..."
+    step "Comprobando PostgreSQL, Redis y Mosquitto..."
     ensure_postgresql
     ensure_redis
+    ensure_mosquitto
     ensure_secrets
     ensure_roles
     ensure_databases "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"

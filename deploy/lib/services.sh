@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The portal's own processes (gunicorn, jobs worker, harvest consumers) under a
-# supervisord that belongs to this clone. The machine's PostgreSQL and Redis are
+# supervisord that belongs to this clone. The machine's PostgreSQL, Redis and Mosquitto are
 # not ours and are never stopped here.
 
 TERRITORIO_SUPERVISOR_CONF="$TERRITORIO_RUN/supervisord.conf"
@@ -129,6 +129,7 @@ show_status() {
     step "Servicios de la máquina"
     if pg_ready; then info "PostgreSQL: en marcha"; else info "PostgreSQL: no responde"; fi
     if redis_ready; then info "Redis: en marcha"; else info "Redis: no responde"; fi
+    if mosquitto_ready; then info "Mosquitto: en marcha"; else info "Mosquitto: no responde"; fi
     step "Procesos del portal"
     if supervisord_running; then
         supervisorctl_ status | sed 's/^/    /' || true

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Debian packages and the machine's PostgreSQL and Redis: install where missing,
+# Debian packages and the machine's PostgreSQL, Redis and Mosquitto: install where missing,
 # start where stopped, reuse where running. Never stops them.
 
 _APT_UPDATED=0
@@ -139,4 +139,53 @@ ensure_redis() {
         sleep 0.5
     done
     die "Redis no responde en 127.0.0.1:$TERRITORIO_REDIS_PORT"
+}
+
+# --- Mosquitto (MQTT broker of the stream consumer) ------------------------
+
+mosquitto_ready() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$TERRITORIO_MQTT_PORT") 2>/dev/null
+}
+
+# Settings for a broker this script installs (a running one is reused as it is): local
+# listener only, and room for the messages a stopped consumer has not acknowledged yet
+# (Mosquitto keeps 1000 per session by default and drops the rest).
+_mosquitto_conf() {
+    local dir=/etc/mosquitto/conf.d file=/etc/mosquitto/conf.d/territorio.conf
+    [[ -d "$dir" && ! -f "$file" ]] || return 0
+    cat >"$file" <<CONF
+# Territorio Inteligente (deploy/bootstrap.sh): broker local de la ingesta MQTT.
+listener $TERRITORIO_MQTT_PORT 127.0.0.1
+allow_anonymous true
+persistence true
+max_queued_messages 1000000
+max_queued_bytes 1073741824
+CONF
+}
+
+ensure_mosquitto() {
+    if mosquitto_ready; then
+        info "Mosquitto ya está en marcha en 127.0.0.1:$TERRITORIO_MQTT_PORT; se reutiliza."
+        return 0
+    fi
+    if ! has_cmd mosquitto; then
+        step "Instalando Mosquitto..."
+        apt_ensure mosquitto
+    fi
+    _mosquitto_conf
+    mosquitto_ready && return 0
+    step "Iniciando Mosquitto..."
+    if has_systemd; then
+        systemctl start mosquitto || die "systemctl no pudo iniciar mosquitto"
+    else
+        mkdir -p /run/mosquitto /var/lib/mosquitto /var/log/mosquitto
+        chown mosquitto: /run/mosquitto /var/lib/mosquitto /var/log/mosquitto 2>/dev/null || true
+        mosquitto -d -c /etc/mosquitto/mosquitto.conf || die "No se pudo iniciar mosquitto"
+    fi
+    local i
+    for i in $(seq 1 20); do
+        mosquitto_ready && return 0
+        sleep 0.5
+    done
+    die "Mosquitto no responde en 127.0.0.1:$TERRITORIO_MQTT_PORT"
 }

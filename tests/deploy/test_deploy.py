@@ -20,7 +20,7 @@ PLUGINS = (
     "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query "
     "harvest territorio_ckan_harvester territorio_dcat_rdf_harvester "
     "territorio_dcat_json_harvester territorio_openaq territorio_sensorthings "
-    "territorio_ngsi_ld territorio_sinca dcat datastore"
+    "territorio_ngsi_ld territorio_sinca territorio_mqtt dcat datastore"
 )
 
 
@@ -167,7 +167,7 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
 
     assert set(programs) == {
         "web", "jobs-worker", "harvest-gather", "harvest-fetch", "harvest-scheduler",
-        "quality-scheduler",
+        "quality-scheduler", "stream",
     }
     web = programs["web"].command
     assert web.startswith("/venv/bin/gunicorn ") and "--bind 127.0.0.1:5000" in web
@@ -177,6 +177,7 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     assert programs["harvest-gather"].command.endswith("harvester gather-consumer")
     assert "socket_timeout" in programs["harvest-fetch"].environment["CKAN_REDIS_URL"]
     assert programs["quality-scheduler"].command.endswith("territorio quality scheduler")
+    assert programs["stream"].command.endswith("territorio stream run")
 
 
 def test_wsgi_entry_point_serves_the_api(ckan_config):

@@ -74,3 +74,26 @@ def stale_after() -> int:
 def scheduler_interval() -> int:
     """Seconds between two ticks of the harvest scheduler."""
     return _int("scheduler_interval")
+
+
+STREAM = "ckanext.territorio.stream."
+
+
+def stream_flush_seconds() -> float:
+    """Longest wait before received readings are written, committed and acknowledged."""
+    return max(10, min(1000, int(tk.config[STREAM + "flush_ms"]))) / 1000
+
+
+def stream_batch_messages() -> int:
+    """Messages that make a batch, written at once."""
+    return max(1, int(tk.config[STREAM + "batch_messages"]))
+
+
+def stream_refresh_seconds() -> float:
+    """Seconds between two reads of the mqtt sources."""
+    return float(max(1, int(tk.config[STREAM + "refresh_seconds"])))
+
+
+def stream_session_expiry() -> int:
+    """Seconds the broker keeps a source's persistent session."""
+    return max(60, int(tk.config[STREAM + "session_expiry"]))

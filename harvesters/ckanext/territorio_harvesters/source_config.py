@@ -185,6 +185,40 @@ def temporal_choice(value: Any) -> str:
     return choice("auto", "yes", "no")(value)
 
 
+def topic_filters(value: Any) -> list[str]:
+    """A list of MQTT topic filters (``+`` a whole level, ``#`` only the last one)."""
+    items = text_list(value)
+    if not 1 <= len(items) <= 50:
+        raise _invalid("se esperaba una lista de 1 a 50 filtros de tema MQTT")
+    for item in items:
+        if len(item.encode("utf-8")) > 1024 or "\x00" in item:
+            raise _invalid(f"filtro de tema inválido: '{item[:80]}' (demasiado largo o con caracteres nulos)")
+        levels = item.split("/")
+        for position, level in enumerate(levels):
+            if ("+" in level and level != "+") or ("#" in level and (level != "#" or position != len(levels) - 1)):
+                raise _invalid(
+                    f"filtro de tema inválido: '{item}' ('+' ocupa un nivel entero y '#' solo el último)"
+                )
+    return list(dict.fromkeys(items))
+
+
+def datastream_map(value: Any) -> dict[str, dict[str, Any]]:
+    """SensorThings Datastream ids to ``{"station", "variable", "unit", "name", "lat", "lon"}``."""
+    if not isinstance(value, dict) or len(value) > 10_000:
+        raise _invalid("se esperaba un objeto {\"<id del Datastream>\": {\"station\": ..., \"variable\": ...}}")
+    allowed = {"station", "variable", "unit", "name", "lat", "lon"}
+    mapping = current.harvest_mapping()
+    for key, item in value.items():
+        if not isinstance(item, dict) or not isinstance(item.get("station"), str) or not item["station"].strip():
+            raise _invalid(f"Datastream {key}: se esperaba un objeto con 'station' y 'variable'")
+        unknown = sorted(set(item) - allowed)
+        if unknown:
+            raise _invalid(f"Datastream {key}: clave desconocida '{unknown[0]}'")
+        if mapping.variable(str(item.get("variable") or "")) is None:
+            raise _invalid(f"Datastream {key}: variable desconocida '{item.get('variable')}'")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
 def _framework() -> vocab.Framework:
     return current.framework()
 
@@ -253,6 +287,13 @@ SENSOR_SCHEMAS: dict[str, dict[str, list[Validator]]] = {
         "tenant": _optional(text),
         "temporal": _optional(temporal_choice),
     },
+    "mqtt": {
+        "topics": [tk.get_validator("not_missing"), topic_filters],
+        "format": [tk.get_validator("not_missing"), choice("sensorthings", "ngsi-ld", "json")],
+        "username": _optional(text),
+        "password": _optional(text),
+        "datastreams": _optional(datastream_map),
+    },
     "sinca": {
         "stations": _optional(text_list),
         "parameters": _optional(text_list),
@@ -274,6 +315,14 @@ def catalog_schema() -> dict[str, list[Validator]]:
     return schema
 
 
+class ConfigError(ValueError):
+    """A config with problems: the message lists them all, ``fields`` holds them by key."""
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
+
+
 def parse(config_text: str | None, schema: Mapping[str, list[Validator]], *, keep_unknown: bool = False) -> dict[str, Any]:
     """The validated config as a dict; ValueError with every problem (Spanish) otherwise."""
     if not config_text or not config_text.strip():
@@ -282,17 +331,19 @@ def parse(config_text: str | None, schema: Mapping[str, list[Validator]], *, kee
         try:
             raw = json.loads(config_text)
         except ValueError as exc:
-            raise ValueError(f"la configuración no es JSON válido ({exc})") from None
+            raise ConfigError(f"la configuración no es JSON válido ({exc})") from None
     if not isinstance(raw, dict):
-        raise ValueError("la configuración debe ser un objeto JSON ({\"clave\": valor})")
+        raise ConfigError("la configuración debe ser un objeto JSON ({\"clave\": valor})")
     data, errors = validate(dict(raw), dict(schema), {})
     if errors:
         problems = []
+        fields: dict[str, list[str]] = {}
         for key in sorted(errors):
             for message in errors[key] if isinstance(errors[key], list) else [errors[key]]:
                 shown = "falta (obligatoria)" if message == "Missing value" else message
                 problems.append(f"'{key}': {shown}")
-        raise ValueError("; ".join(problems))
+                fields.setdefault(str(key), []).append(shown)
+        raise ConfigError("; ".join(problems), fields)
     if keep_unknown:
         data = {**raw, **data}
     return data

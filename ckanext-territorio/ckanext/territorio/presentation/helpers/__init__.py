@@ -30,6 +30,7 @@ from .quality import (
     territorio_quality_rating,
     territorio_quality_share,
 )
+from .stream import territorio_stream_summary
 
 __all__ = [
     "territorio_assignment_label",
@@ -49,6 +50,7 @@ __all__ = [
     "territorio_quality_rating",
     "territorio_quality_share",
     "territorio_region_choices",
+    "territorio_stream_summary",
     "territorio_subdimension_choices",
     "territorio_text",
     "territorio_validation_badge",
