@@ -18,12 +18,14 @@ PACKAGE = "ckanext.territorio"
 HARVESTERS_DIR = Path(ckanext.territorio_harvesters.__file__).resolve().parent
 HARVESTERS = "ckanext.territorio_harvesters"
 # what the harvesters package may use of the extension: its documented public pieces
-PUBLIC = ("current", "config", "net", "vocab", "periodic", "interfaces", "model.station_claim", "model.source_secret",
-          "model.stream_dead_letter")
+PUBLIC = (
+    "current", "config", "net", "vocab", "periodic", "interfaces", "model.station_claim", "model.source_secret",
+    "model.stream_dead_letter", "timeseries.layout",
+)
 MAX_LINES = 500
 # layers above the engines: the engines must never import them
 UPPER = ("logic", "views", "presentation", "implementations", "plugin", "cli")
-ENGINES = ("search", "vocab", "policy", "quality", "net", "coverage", "dcat")
+ENGINES = ("search", "vocab", "policy", "quality", "net", "coverage", "dcat", "timeseries")
 # the engines' CKAN services, stores and jobs may use CKAN; the pure parts may not use Flask
 SEARCH = "search"
 

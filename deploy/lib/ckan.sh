@@ -13,6 +13,9 @@ migrate_db() {
     step "Aplicando migraciones de CKAN y de los plugins..."
     run_logged "$log" ckan_cli "$ini" db upgrade || die "ckan db upgrade falló; vea $log"
     grep -E 'unapplied migrations for' "$log" | sed 's/^/    /' || true
+    # observations tables from before the time-series indexes: add them, recount the totals
+    run_logged "$TERRITORIO_LOG/timeseries-ensure.log" ckan_cli "$ini" territorio timeseries ensure \
+        || die "ckan territorio timeseries ensure falló; vea $TERRITORIO_LOG/timeseries-ensure.log"
 }
 
 ensure_sysadmin() {

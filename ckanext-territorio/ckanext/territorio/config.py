@@ -70,6 +70,29 @@ def policy_fetch_allow() -> list[str]:
     return _words("ckanext.territorio.policy.fetch_allow")
 
 
+# --- time-series live stream ---------------------------------------------------------------
+
+
+def stream_per_client() -> int:
+    """Live streams one client address may hold open at once."""
+    return max(1, tk.config["ckanext.territorio.stream.per_client"])
+
+
+def stream_max_total() -> int:
+    """Live streams the portal holds open at once."""
+    return max(1, tk.config["ckanext.territorio.stream.max_total"])
+
+
+def stream_max_seconds() -> int:
+    """Seconds a live stream stays open before the client reconnects."""
+    return max(1, tk.config["ckanext.territorio.stream.max_seconds"])
+
+
+def stream_heartbeat_seconds() -> int:
+    """Seconds between a live stream's heartbeat comments."""
+    return max(1, tk.config["ckanext.territorio.stream.heartbeat_seconds"])
+
+
 # --- harvesters ---------------------------------------------------------------------------
 
 

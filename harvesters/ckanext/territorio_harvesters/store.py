@@ -21,18 +21,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.territorio.timeseries import layout
+
 from .records import Reading
 
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("station_id", "text", "Estación (identificador en la fuente)"),
-    ("variable", "text", "Variable medida"),
-    ("value", "float8", "Valor"),
-    ("unit", "text", "Unidad"),
-    ("observed_at", "timestamptz", "Momento de la medición (fin del periodo promediado)"),
-    # jsonb, not the DataStore's "json" (a composite type COPY cannot fill as plain JSON)
-    ("extras", "jsonb", "Datos propios de la fuente"),
-)
-KEY = ("station_id", "variable", "observed_at")
+COLUMNS = layout.COLUMNS
+KEY = layout.KEY
 _NAMES = ", ".join(f'"{name}"' for name, _type, _label in COLUMNS)
 _COPY_COLUMNS = _NAMES + ', "_full_text"'
 _STAGE = "territorio_harvest_stage"
@@ -52,8 +46,13 @@ def table_fields() -> list[dict[str, Any]]:
 
 
 def ensure_table(resource_id: str, context: dict[str, Any]) -> bool:
-    """Create the table (fields, unique key) unless it exists; whether it was created."""
+    """Create the table (fields, unique key) unless it exists; whether it was created.
+
+    Either way the table ends with the time-series indexes and live trigger
+    (``ckanext.territorio.timeseries.layout``).
+    """
     if table_exists(resource_id):
+        ensure_timeseries(resource_id)
         return False
     tk.get_action("datastore_create")(
         dict(context),
@@ -66,7 +65,19 @@ def ensure_table(resource_id: str, context: dict[str, Any]) -> bool:
         },
     )
     _full_text_as_gin(resource_id)
+    ensure_timeseries(resource_id)
     return True
+
+
+def ensure_timeseries(resource_id: str) -> None:
+    """Give the table what it lacks of the time-series indexes and the live trigger."""
+    connection = _engine().raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            layout.ensure(cursor, resource_id)
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def _full_text_as_gin(resource_id: str) -> None:
@@ -179,11 +190,12 @@ class ObservationTable:
         self._connection = _engine().raw_connection()
         self._stage_ready = False
         self._uncommitted = 0
+        self._inserted = 0  # rows inserted since the last commit (the cached row count)
 
     def close(self) -> None:
         """Commit what was loaded (every batch in it succeeded) and release the connection."""
         try:
-            self._connection.commit()
+            self.commit()
         finally:
             self._connection.close()
 
@@ -254,19 +266,29 @@ class ObservationTable:
             except psycopg2.Error:
                 connection.rollback()
                 self._uncommitted = 0
+                self._inserted = 0
                 raise LoadError(f"la DataStore rechazó el lote y la transacción: {detail}") from None
             raise LoadError(f"la DataStore rechazó el lote: {detail}") from None
         finally:
             cursor.close()
         self._uncommitted += count
+        self._inserted += result.inserted
         if self._uncommitted >= self.commit_rows:
             self.commit()
         return result
 
     def commit(self) -> None:
-        """Commit what was written so far."""
+        """Commit what was written so far, and the DataStore's cached row count with it.
+
+        ``datastore_search`` answers ``total`` from that cache (``_table_stats``), which
+        COPY never refreshes; adding the inserted rows in the same transaction keeps it exact.
+        """
+        if self._inserted:
+            with self._connection.cursor() as cursor:
+                layout.add_to_row_count(cursor, self.resource_id, self._inserted)
         self._connection.commit()
         self._uncommitted = 0
+        self._inserted = 0
 
     def _merge(self, cursor: Any, text: str, count: int) -> LoadResult:
         if not self._stage_ready:

@@ -7,6 +7,7 @@ from .demo import demo
 from .harvest_secrets import harvest_secrets
 from .links import links
 from .quality import auditor, quality
+from .timeseries import timeseries
 
 __all__ = ["territorio"]
 
@@ -40,5 +41,5 @@ def territorio() -> None:
     """Herramientas del portal Territorio Inteligente."""
 
 
-for command in (demo, harvest_secrets, links, quality, auditor):
+for command in (demo, harvest_secrets, links, quality, auditor, timeseries):
     territorio.add_command(command)

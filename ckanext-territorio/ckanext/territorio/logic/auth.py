@@ -22,6 +22,9 @@ __all__ = [
     "territorio_quality_show",
     "territorio_quality_summary",
     "territorio_quality_trend",
+    "territorio_latest",
+    "territorio_readings",
+    "territorio_stream",
     "territorio_validation_accept",
     "territorio_validation_run",
     "territorio_validation_show",
@@ -162,3 +165,30 @@ def package_collaborator_list(
     if not context.get("user") or model.User.get(str(context["user"])) is None:
         return {"success": False, "msg": tk._("Debe iniciar sesión para ver los colaboradores")}
     return next_auth(context, data_dict)
+
+
+# --- time-series API ---
+
+
+@tk.auth_allow_anonymous_access
+def territorio_readings(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the resource (or the dataset) may read its readings."""
+    if data_dict.get("resource_id"):
+        return _delegate("resource_show", context, data_dict, str(data_dict["resource_id"]))
+    if data_dict.get("id"):
+        return _delegate("package_show", context, data_dict, str(data_dict["id"]))
+    return {"success": True}  # nothing named: the action answers with a field error
+
+
+@tk.auth_allow_anonymous_access
+def territorio_latest(context: Context, data_dict: DataDict) -> AuthResult:
+    """A dataset's latest readings as its readings; by region or bbox, only visible datasets count."""
+    if data_dict.get("id"):
+        return _delegate("package_show", context, data_dict, str(data_dict["id"]))
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_stream(context: Context, data_dict: DataDict) -> AuthResult:
+    """The live stream of a dataset's readings: whoever may see the dataset."""
+    return _delegate("package_show", context, data_dict, str(data_dict.get("id") or ""))

@@ -7,5 +7,6 @@ from .matrix import matrix
 from .quality import quality
 from .region import region
 from .scoreboard import scoreboard
+from .timeseries import timeseries
 
-__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard"]
+__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard", "timeseries"]

@@ -16,6 +16,7 @@ from .quality import (
     territorio_quality_summary,
     territorio_quality_trend,
 )
+from .timeseries import territorio_latest, territorio_readings
 
 __all__ = [
     "member_list",
@@ -27,9 +28,11 @@ __all__ = [
     "package_update",
     "territorio_auditor_update",
     "territorio_framework_show",
+    "territorio_latest",
     "territorio_quality_show",
     "territorio_quality_summary",
     "territorio_quality_trend",
+    "territorio_readings",
     "territorio_validation_accept",
     "territorio_validation_run",
     "territorio_validation_show",
