@@ -93,6 +93,11 @@ def bench_ini(base: Path, folder: Path) -> Path:
         f"ckan.plugins = {PLUGINS}\n"
         "ckanext.territorio.harvest.allow_networks = 127.0.0.1\n"
         f"ckan.storage_path = {folder / 'storage'}\n"
+        # deploy/wsgi.py reads the logging sections of the ini it serves
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARNING\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\nformatter = generic\n"
+        "[formatter_generic]\nformat = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s\n"
     )
     return ini
 
