@@ -20,7 +20,7 @@ HARVESTERS = "ckanext.territorio_harvesters"
 # what the harvesters package may use of the extension: its documented public pieces
 PUBLIC = (
     "current", "config", "net", "vocab", "periodic", "interfaces", "model.station_claim", "model.source_secret",
-    "model.stream_dead_letter", "timeseries.layout",
+    "model.stream_dead_letter", "model.notify_secret", "timeseries.layout",
 )
 MAX_LINES = 500
 # layers above the engines: the engines must never import them

@@ -81,6 +81,8 @@ class MQTTHarvester(SensorHarvester):
     """Source type ``mqtt``: readings pushed to an MQTT broker, consumed continuously."""
 
     p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
     p.implements(ITerritorioCommands)
 
     source_type: ClassVar[str] = SOURCE_TYPE
@@ -134,7 +136,29 @@ class MQTTHarvester(SensorHarvester):
 
     def get_actions(self) -> dict[str, Action]:
         """harvest_source_create and _update, chained: mqtt addresses and configs checked."""
-        return {"harvest_source_create": harvest_source_create, "harvest_source_update": harvest_source_update}
+        from .notify import territorio_ngsild_notify_secret
+
+        return {
+            "harvest_source_create": harvest_source_create,
+            "harvest_source_update": harvest_source_update,
+            "territorio_ngsild_notify_secret": territorio_ngsild_notify_secret,
+        }
+
+    # IAuthFunctions
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        """Who may create an NGSI-LD source's notification secret (its editors)."""
+        from .notify import territorio_ngsild_notify_secret_auth
+
+        return {"territorio_ngsild_notify_secret": territorio_ngsild_notify_secret_auth}
+
+    # IBlueprint
+
+    def get_blueprint(self) -> Any:
+        """``POST /api/territorio/ngsi-ld/notify/<source>`` (NGSI-LD notifications)."""
+        from .notify_view import blueprint
+
+        return blueprint
 
     # ITerritorioCommands
 

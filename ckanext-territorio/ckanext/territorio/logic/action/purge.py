@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
 
-from ...model import source_secret, stream_dead_letter
+from ...model import notify_secret, source_secret, stream_dead_letter
 from ...policy import store as policy_store
 from ...quality import store as quality_store
 
@@ -31,5 +31,6 @@ def dataset_purge(up_func: Action, context: Context, data_dict: DataDict) -> Any
         quality_store.purge(package_id)
         source_secret.forget(package_id)
         stream_dead_letter.forget(model.Session, package_id)
+        notify_secret.forget(model.Session, package_id)
         model.Session.commit()
     return result
