@@ -5,7 +5,8 @@
         --single 10000 --latency-seconds 20 --rows 500000 --queries 30                 # small
 
 It uses the database of the given ini (an organisation ``bench-stream`` and a new ``mqtt``
-source each run, topic prefix ``bench-stream/<nonce>``); point it at a test database.
+source each run, topic prefix ``bench-stream/<nonce>``, deleted at the end unless
+``--keep-source``; its dataset and table stay); point it at a test database.
 The real Mosquitto (``--broker``, 127.0.0.1:1883) and the real consumer
 (``ckan -c INI territorio stream run`` as a subprocess, the ini's flush_ms/batch_messages)
 are used. Readings come from ``--stations`` stations (500) × 2 variables (pm25, pm10).
@@ -444,6 +445,7 @@ def main() -> int:
     parser.add_argument("--serve", action="store_true", help="arranca gunicorn sobre el ini (puerto libre)")
     parser.add_argument("--url", help="un portal ya en marcha con el mismo ini")
     parser.add_argument("--in-process", action="store_true", help="acciones dentro de este proceso, sin HTTP")
+    parser.add_argument("--keep-source", action="store_true", help="no borra la fuente mqtt al terminar")
     args = parser.parse_args()
     host, port = args.broker.rsplit(":", 1)
 
@@ -581,6 +583,10 @@ def main() -> int:
                         process.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         process.kill()
+            if not args.keep_source:
+                # a later consumer on this database would otherwise connect to this source too
+                tk.get_action("harvest_source_delete")(dict(context), {"id": source["id"]})
+                model.Session.remove()
             print(f"(registros en {folder})")
     return 0
 
