@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Context, DataDict
 
 from ... import current
@@ -33,10 +34,35 @@ def _child(context: Context) -> Context:
     return child
 
 
+def _resource_facts(resource: Any) -> dict[str, Any]:
+    """What observations_resource reads of a resource, from the model row."""
+    return {
+        "id": resource.id,
+        "state": resource.state,
+        "url_type": resource.url_type,
+        "datastore_active": (resource.extras or {}).get("datastore_active"),
+    }
+
+
+def _visible_package(context: Context, name_or_id: str) -> Any:
+    """The dataset as a model row, after core's ``package_show`` auth as the caller.
+
+    Core's auth function decides (private datasets, collaborators, sysadmins) without the
+    cost of the whole ``package_show`` dictionary, which was two thirds of a readings call.
+    """
+    package = model.Package.get(name_or_id)
+    if package is None or package.state == "deleted":
+        raise tk.ObjectNotFound(tk._("No existe el conjunto de datos %s") % name_or_id)
+    if not context.get("ignore_auth"):
+        child = _child(context)
+        tk.check_access("package_show", child, {"id": package.id})
+    return package
+
+
 def resolve(context: Context, data_dict: DataDict) -> tuple[str, dict[str, Any]]:
     """The observations table (resource id) named by ``resource_id`` or ``id``, and its dataset.
 
-    Permissions are core's: ``resource_show`` / ``package_show`` as the caller.
+    Permissions are core's ``package_show`` auth as the caller (``resource_show``'s own rule).
     """
     resource_id = data_dict.get("resource_id")
     dataset_id = data_dict.get("id")
@@ -44,18 +70,20 @@ def resolve(context: Context, data_dict: DataDict) -> tuple[str, dict[str, Any]]
         if value is not None and (not isinstance(value, str) or len(value) > 200):
             raise tk.ValidationError({key: [tk._("Debe ser un identificador o nombre")]})
     if resource_id:
-        resource = tk.get_action("resource_show")(_child(context), {"id": resource_id})
-        package = tk.get_action("package_show")(_child(context), {"id": resource["package_id"]})
-        found = readings.observations_resource({"resources": [resource]})
+        resource = model.Resource.get(resource_id)
+        if resource is None or resource.state == "deleted" or resource.package is None:
+            raise tk.ObjectNotFound(tk._("No existe el recurso %s") % resource_id)
+        package = _visible_package(context, resource.package_id)
+        found = readings.observations_resource({"resources": [_resource_facts(resource)]})
         if found is None:
             raise tk.ValidationError({"resource_id": [tk._("El recurso no tiene una tabla de mediciones")]})
-        return found, package
+        return found, {"id": package.id, "name": package.name}
     if dataset_id:
-        package = tk.get_action("package_show")(_child(context), {"id": dataset_id})
-        found = readings.observations_resource(package)
+        package = _visible_package(context, dataset_id)
+        found = readings.observations_resource({"resources": [_resource_facts(r) for r in package.resources]})
         if found is None:
             raise tk.ValidationError({"id": [tk._("El conjunto de datos no tiene un recurso de mediciones")]})
-        return found, package
+        return found, {"id": package.id, "name": package.name}
     raise tk.ValidationError({"resource_id": [tk._("Indique resource_id (el recurso) o id (el conjunto de datos)")]})
 
 
