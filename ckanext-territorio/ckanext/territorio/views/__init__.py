@@ -1,6 +1,7 @@
 """Flask blueprints, one module per page family."""
 from __future__ import annotations
 
+from .dcat_catalog import dcat_catalog
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
@@ -8,4 +9,4 @@ from .quality import quality
 from .region import region
 from .scoreboard import scoreboard
 
-__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard"]
+__all__ = ["dcat_catalog", "dimension", "framework", "matrix", "quality", "region", "scoreboard"]
