@@ -185,7 +185,7 @@ def check_dcat_request() -> Response | None:
         return None
     # the catalogue searches: run ckanext-dcat's view here, so that the search's refusal of
     # a query (or a failure) answers a 400 rather than a 500
-    view = current_app.view_functions[endpoint]
+    view: Any = current_app.view_functions[endpoint]
     try:
         return current_app.make_response(view(**view_args))
     except (SearchQueryError, SearchError) as error:
