@@ -66,6 +66,11 @@ def crash_ini(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
         "ckanext.territorio.quality.check_links = true\n"
         "ckanext.territorio.harvest.allow_networks = 127.0.0.1\n"
         f"ckan.storage_path = {tmp_path / 'storage'}\n"
+        # deploy/wsgi.py configures logging from the ini it serves
+        "[loggers]\nkeys = root\n[handlers]\nkeys = console\n[formatters]\nkeys = generic\n"
+        "[logger_root]\nlevel = WARNING\nhandlers = console\n"
+        "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\nlevel = NOTSET\nformatter = generic\n"
+        "[formatter_generic]\nformat = %%(asctime)s %%(levelname)s [%%(name)s] %%(message)s\n"
     )
     return ini
 
@@ -226,6 +231,9 @@ def test_datasets_committed_by_killed_workers_are_reconciled(gunicorn, crash_ini
         for n in range(STALLED):
             assert missing[f"cae-{n}"] == {"report", "score", "links"}
 
+        print(f"\nráfaga: {len(names)} package_create, {kills.count('azar')} procesos muertos al azar y "
+              f"{STALLED} tras confirmar; {len(ids)} confirmados, {len(missing)} sin revisar del todo: "
+              f"{sorted((n, sorted(m)) for n, m in missing.items())}; respuestas: {outcomes}")
         output = ckan(crash_ini, "territorio", "quality", "reconcile", "--grace-seconds", "0")
         listed = {line.strip() for line in output.splitlines()[1:]}
         assert output.startswith(f"{len(missing)} conjuntos sin revisar tras guardarse")
