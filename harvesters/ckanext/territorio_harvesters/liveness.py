@@ -134,16 +134,12 @@ def gather_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
 
 def import_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
     """Decorates a harvester's ``import_stage(obj)``: its fetch queue item beats while it runs,
-    within its job's deadline; past the deadline the import is refused with an object error."""
+    and its requests end at its job's deadline (an import past it makes none)."""
 
     @functools.wraps(stage)
     def wrapper(harvester: H, harvest_object: Any) -> R:
         job = getattr(harvest_object, "job", None)
         deadline = run_deadline.for_job(job) if job is not None else None
-        if deadline is not None and deadline.passed():
-            log.warning("Objeto %s: su trabajo superó el plazo de la ejecución", harvest_object.id)
-            harvester._save_object_error(run_deadline.refusal(deadline), harvest_object, "Import")  # type: ignore[attr-defined]
-            return False  # type: ignore[return-value]
         with Heartbeat.fetch(harvest_object.id).kept_alive(), _applied(deadline):
             return stage(harvester, harvest_object)
 

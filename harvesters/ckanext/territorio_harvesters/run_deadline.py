@@ -5,9 +5,12 @@ trickles every page just under it still held the single gather or fetch consumer
 and every other source waited. A run has a deadline too: ``run_deadline`` seconds (the
 source's config, else ``ckanext.territorio.harvest.run_deadline``) from the start of its
 gather. While a stage of the job runs (``RunDeadline.applied``) the clients it opens cut every
-request at that time, trickling or not (``http.Client``), with ``RunDeadlineExceeded``; an
-import that starts after the deadline is refused at once with an error on its object, so the
-job's remaining objects do not hold the consumers one after the other either.
+request at that time, trickling or not (``http.Client``), with ``RunDeadlineExceeded``: the
+gather records it as its error; a sensor import keeps what it loaded, records it on its object
+and leaves the rest to the next run (its watermark). An import that starts after the deadline
+makes no request at all, so the job's remaining objects do not hold the consumers one after
+the other either; imports that make no request (catalogue datasets, already gathered) are not
+cut, since no source can hold them.
 
 Gather and imports run in different processes, so the deadline is a wall-clock time (the
 job's ``gather_started``, which ckanext-harvest sets in UTC), not a monotonic one.
@@ -89,10 +92,3 @@ def for_job(job: Any) -> RunDeadline | None:
     epoch = started.replace(tzinfo=dt.UTC).timestamp()
     return RunDeadline(float(seconds), epoch + seconds)
 
-
-def refusal(deadline: RunDeadline) -> str:
-    """The object error of an import that would start after its job's deadline."""
-    return (
-        f"No se importó: la ejecución de la cosecha superó su plazo de {deadline.seconds:g} s "
-        "(run_deadline); se intentará en la próxima ejecución."
-    )
