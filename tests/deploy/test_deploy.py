@@ -176,6 +176,12 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     assert programs["jobs-worker"].command.endswith("jobs worker default territorio")
     assert programs["harvest-gather"].command.endswith("harvester gather-consumer")
     assert "socket_timeout" in programs["harvest-fetch"].environment["CKAN_REDIS_URL"]
+    # two consumers per harvest queue: one slow source cannot hold them all (issue 11)
+    consumers = {
+        group.name: [p.name for p in group.process_configs] for group in options.process_group_configs
+    }
+    assert consumers["harvest-gather"] == ["harvest-gather-0", "harvest-gather-1"]
+    assert consumers["harvest-fetch"] == ["harvest-fetch-0", "harvest-fetch-1"]
     assert programs["quality-scheduler"].command.endswith("territorio quality scheduler")
     assert programs["stream"].command.endswith("territorio stream run")
 

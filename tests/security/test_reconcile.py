@@ -52,3 +52,28 @@ def test_a_save_still_within_its_grace_period_is_left_to_its_own_listeners():
     missed = saved_without_checks()
 
     assert missed not in reconcile.unchecked(dt.datetime.now(dt.UTC))
+
+
+def test_a_link_check_whose_queueing_was_lost_is_queued_again(monkeypatch):
+    import ckan.plugins.toolkit as tk
+    from ckan.lib import jobs
+
+    # the module's mark turns link checks off; this test is about them
+    monkeypatch.setitem(tk.config, "ckanext.territorio.quality.check_links", True)
+
+    from ckanext.territorio.model.quality import LinkCheck
+
+    dataset = TerritorialDataset(resources=[{"url": "http://datos.temuco.example/mp25.csv", "format": "CSV",
+                                             "name": "Mediciones"}])
+    jobs.get_queue("territorio").empty()  # what a crash between the score and the queueing leaves
+    assert reconcile.unlinked(LATER) == [dataset["id"]]
+    assert reconcile.unchecked(LATER) == []
+    assert dataset["id"] not in reconcile.unlinked(dt.datetime.now(dt.UTC))  # within its grace
+
+    assert reconcile.run(LATER) == [dataset["id"]]
+    titles = [job["title"] for job in call_action("job_list", queues=["territorio"])]
+    assert titles == [f"territorio: revisión de enlaces {dataset['id']}"]
+    jobs.Worker(["territorio"]).work(burst=True)
+    checks = model.Session.query(LinkCheck).filter_by(package_id=dataset["id"]).all()
+    assert len(checks) == 1 and checks[0].url == "http://datos.temuco.example/mp25.csv"
+    assert reconcile.unlinked(LATER) == []

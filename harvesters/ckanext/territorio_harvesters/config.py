@@ -26,6 +26,11 @@ def timeout() -> int:
     return _int("timeout")
 
 
+def run_deadline() -> int:
+    """Seconds one harvest job may take from the start of its gather (0: no limit)."""
+    return _int("run_deadline")
+
+
 def max_response_bytes() -> int:
     """Largest single response a harvester reads."""
     return _int("max_response_mb") * 1024 * 1024

@@ -20,6 +20,7 @@ __all__ = [
     "BadPayload",
     "HTTPStatusError",
     "RetryAfterTooLong",
+    "RunDeadlineExceeded",
     "RunLimit",
     "SourceError",
     "TooLarge",
@@ -29,3 +30,7 @@ __all__ = [
 
 class RunLimit(SourceError):
     """This run reached its cap of pages or bytes; the rest waits for the next run."""
+
+
+class RunDeadlineExceeded(RunLimit):
+    """This run reached its wall-clock deadline (``run_deadline``); the rest waits for the next."""

@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from ckanext.territorio.net import client as net
+from ckanext.territorio.net.deadline import Deadline
 from ckanext.territorio.net.decode import decode_json, parse_xml
-from ckanext.territorio.net.errors import RetryAfterTooLong
+from ckanext.territorio.net.errors import RetryAfterTooLong, TimedOut
 
-from .errors import HTTPStatusError, RunLimit
+from .errors import HTTPStatusError, RunDeadlineExceeded, RunLimit
+from .run_deadline import RunDeadline
 
 __all__ = ["Client", "Limits", "Response", "RetryAfterTooLong", "Usage", "decode_json", "parse_xml"]
 
@@ -52,10 +54,14 @@ class Usage:
 
 
 class Client(net.Closing):
-    """GET-only client for one run; counts pages and bytes against ``limits``."""
+    """GET-only client for one run; counts pages and bytes against ``limits``, and cuts every
+    request at the run's deadline (``run``) when it comes before the response's own."""
 
-    def __init__(self, limits: Limits, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, limits: Limits, headers: Mapping[str, str] | None = None, *, run: RunDeadline | None = None
+    ) -> None:
         self.limits = limits
+        self.run = run
         self.usage = Usage()
         base = {"Accept": "application/json, */*;q=0.5"}
         base.update(headers or {})
@@ -92,7 +98,7 @@ class Client(net.Closing):
                 net.shown(full_url),
             )
         self.usage.pages += 1
-        response = self._client.get(full_url, headers)
+        response = self._get_within_run(full_url, headers)
         self.usage.retries += response.retries
         self.usage.bytes += len(response.body)
         if self.usage.bytes > self.limits.max_run_bytes:
@@ -108,6 +114,22 @@ class Client(net.Closing):
                 status=response.status,
             )
         return response
+
+    def _get_within_run(self, url: str, headers: Mapping[str, str] | None) -> net.Response:
+        """One GET, its deadline the response's own or what is left of the run, if less."""
+        if self.run is None:
+            return self._client.get(url, headers)
+        remaining = self.run.remaining()
+        if remaining <= 0:
+            raise RunDeadlineExceeded(self.run.message(), net.shown(url))
+        # the shorter of the two: a trickling server is cut when the run's time is up
+        deadline = Deadline(remaining) if remaining < self.limits.response_deadline else None
+        try:
+            return self._client.get(url, headers, deadline=deadline)
+        except (TimedOut, RetryAfterTooLong) as exc:
+            if self.run.passed() or (deadline is not None and deadline.expired):
+                raise RunDeadlineExceeded(self.run.message(), net.shown(url)) from exc
+            raise
 
     def get_json(
         self,

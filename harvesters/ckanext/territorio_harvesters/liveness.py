@@ -9,6 +9,8 @@ minutes, is never taken for dead; the scheduler re-queues a key only after
 ``ckanext.territorio.harvest.stale_after`` seconds of silence, which only a dead process
 keeps: a consumer killed with ``kill -9`` loses nothing, and the repeated item is harmless
 because a repeated gather reuses its objects and every load is keyed.
+
+The same decorators put each stage under its job's wall-clock deadline (``run_deadline``).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from . import run_deadline
 
 log = logging.getLogger(__name__)
 
@@ -121,21 +125,29 @@ def gather_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
 
     @functools.wraps(stage)
     def wrapper(harvester: H, harvest_job: Any) -> R:
-        with Heartbeat.gather(harvest_job.id).kept_alive():
+        deadline = run_deadline.for_job(harvest_job)
+        with Heartbeat.gather(harvest_job.id).kept_alive(), _applied(deadline):
             return stage(harvester, harvest_job)
 
     return wrapper
 
 
 def import_kept_alive(stage: Callable[[H, Any], R]) -> Callable[[H, Any], R]:
-    """Decorates a harvester's ``import_stage(obj)``: its fetch queue item beats while it runs."""
+    """Decorates a harvester's ``import_stage(obj)``: its fetch queue item beats while it runs,
+    and its requests end at its job's deadline (an import past it makes none)."""
 
     @functools.wraps(stage)
     def wrapper(harvester: H, harvest_object: Any) -> R:
-        with Heartbeat.fetch(harvest_object.id).kept_alive():
+        job = getattr(harvest_object, "job", None)
+        deadline = run_deadline.for_job(job) if job is not None else None
+        with Heartbeat.fetch(harvest_object.id).kept_alive(), _applied(deadline):
             return stage(harvester, harvest_object)
 
     return wrapper
+
+
+def _applied(deadline: run_deadline.RunDeadline | None) -> contextlib.AbstractContextManager[Any]:
+    return deadline.applied() if deadline is not None else contextlib.nullcontext()
 
 
 def _job_running(job_id: str) -> bool:

@@ -38,7 +38,7 @@ from ckanext.territorio.vocab.harvest_mapping import Family, HarvestMapping
 
 from . import claims, config, pipeline, source_config, sources, stations, store
 from .cli import HarvestCommands
-from .errors import SourceError
+from .errors import RunDeadlineExceeded, SourceError
 from .http import Client
 from .liveness import Heartbeat, gather_kept_alive, import_kept_alive
 from .objects import job_guids, object_extra
@@ -200,7 +200,6 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
 
     def fetch_stage(self, harvest_object: Any) -> bool:
         """Nothing to fetch: the catalogue came with the gather and readings come in the import."""
-        # the catalogue came with the gather; readings are streamed by the import
         return True
 
     @import_kept_alive
@@ -446,6 +445,8 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
                     heartbeat.beat()
                     if isinstance(item, pipeline.Stopped):
                         outcome.stopped = str(item.error)
+                        if isinstance(item.error, RunDeadlineExceeded):  # what was read stays loaded
+                            outcome.errors.append(f"La carga de lecturas se detuvo: {item.error}")
                         break
                     if isinstance(item, pipeline.StreamFailed):
                         outcome.errors.append(_series_error(item.stream, item.error))

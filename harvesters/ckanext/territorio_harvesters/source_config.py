@@ -4,7 +4,7 @@ Common keys (every source type): the territorial defaults ``dimension``, ``subdi
 ``region``, ``comuna``, ``license_id`` and the dataset's ``title``, ``notes``, ``tags``,
 ``frequency``, ``contact_name``, ``contact_email``; ``api_key`` for APIs that need one (a
 secret: stored apart from the config, merged back by ``with_secrets`` when the source runs);
-run bounds ``max_pages``, ``max_megabytes``, ``timeout``. Sensor types add the first-run
+run bounds ``max_pages``, ``max_megabytes``, ``timeout``, ``run_deadline``. Sensor types add the first-run
 window (``start`` or ``backfill_days``), ``overlap_hours`` and ``page_size``; each type adds
 its own keys (see ``SENSOR_SCHEMAS``). Unknown keys are refused (a typo would silently do
 nothing), except on catalogue types, whose stock harvesters read keys of their own.
@@ -251,6 +251,7 @@ def territorial_schema() -> dict[str, list[Validator]]:
         "max_pages": _optional(int_range(1, 1_000_000)),
         "max_megabytes": _optional(int_range(1, 100_000)),
         "timeout": _optional(int_range(1, 600)),
+        "run_deadline": _optional(int_range(1, 86400)),
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ckanext.territorio.net import guard
 
-from . import config
+from . import config, run_deadline
 from .http import Client, Limits
 from .records import UTC
 
@@ -30,8 +30,9 @@ def limits(settings: dict[str, Any]) -> Limits:
 
 
 def client_for(settings: dict[str, Any], headers: dict[str, str] | None = None) -> Client:
-    """A guarded HTTP client with the run bounds of the source's settings."""
-    return Client(limits(settings), headers)
+    """A guarded HTTP client with the run bounds of the source's settings, cut at the
+    deadline of the job whose stage is running (``run_deadline.applied``)."""
+    return Client(limits(settings), headers, run=run_deadline.active())
 
 
 def first_start(settings: dict[str, Any]) -> dt.datetime:

@@ -1,6 +1,8 @@
 """`ckan territorio quality ...` and `ckan territorio auditor ...`."""
 from __future__ import annotations
 
+import datetime as dt
+
 import ckan.plugins.toolkit as tk
 import click
 from ckan import model
@@ -90,6 +92,23 @@ def show(name: str) -> None:
         click.echo("Arreglos (lo que más sube el puntaje primero):")
         for fix in row.fixes:
             click.echo(f"  +{fix['gain']:g} {engine.stored_fix(fix, quality_file)['es']}")
+
+
+@quality.command("reconcile")
+@click.option("--grace-seconds", type=float, default=None,
+              help="Solo conjuntos guardados hace más de esto (por omisión 120 s; 30 min para "
+                   "los enlaces).")
+def run_reconcile(grace_seconds: float | None) -> None:
+    """Revisa una vez los conjuntos que un guardado caído dejó sin validación, puntaje o
+    revisión de enlaces (lo que el programador hace cada minuto)."""
+    if grace_seconds is None:
+        checked = reconcile.run()
+    else:
+        grace = dt.timedelta(seconds=grace_seconds)
+        checked = reconcile.run(grace=grace, link_grace=grace)
+    click.echo(f"{len(checked)} conjuntos sin revisar tras guardarse: revisados o encolados")
+    for package_id in checked:
+        click.echo(f"  {package_id}")
 
 
 @quality.command("scheduler")

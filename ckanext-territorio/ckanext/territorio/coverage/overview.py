@@ -53,11 +53,12 @@ def region_assignments(fw: Framework, iso: str) -> tuple[Assignment, ...]:
     return tuple(a for a in fw.assignments if a.region == iso)
 
 
-def build_overview(fw: Framework) -> Overview:
-    """Two searches (datasets, initiatives), each faceted by dimension, region, organization."""
+def build_overview(fw: Framework, *, public: bool = False) -> Overview:
+    """Two searches (datasets, initiatives), each faceted by dimension, region, organization;
+    as the current user sees them, or with `public` the public datasets only."""
     facets = ["dimension", "region", "organization"]
-    datasets = find(DATASET, facets=facets)
-    initiatives = find(INITIATIVE, facets=facets)
+    datasets = find(DATASET, facets=facets, public=public)
+    initiatives = find(INITIATIVE, facets=facets, public=public)
     slugs = [d.slug for d in fw.dimensions if not d.cross_cutting]
     by_dimension = counts_by_key(datasets.facet("dimension"), initiatives.facet("dimension"), slugs)
     isos = [r.iso for r in fw.regions] + [fw.national.code]

@@ -8,6 +8,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ..site import site_context
+
 DATASET = "dataset"
 INITIATIVE = "iniciativa"
 
@@ -55,15 +57,17 @@ def find(
     sort: str = NEWEST_FIRST,
     fl: Sequence[str] = (),
     start: int = 0,
+    public: bool = False,
 ) -> Found:
-    """One package_search as the current user, with every value of each facet counted."""
+    """One package_search as the current user, with every value of each facet counted;
+    with `public`, as anyone sees it: the public datasets only, whoever is logged in."""
     data_dict: dict[str, Any] = {
         "fq": filter_query(dataset_type, filters),
         "rows": rows,
         "start": start,
         "sort": sort,
         # the same visibility as the search page the counts link to
-        "include_private": tk.config["ckan.search.default_include_private"],
+        "include_private": False if public else tk.config["ckan.search.default_include_private"],
     }
     if facets:
         data_dict.update(
@@ -73,7 +77,10 @@ def find(
         data_dict["facet"] = "false"
     if fl:
         data_dict["fl"] = list(fl)
-    result = tk.get_action("package_search")({}, data_dict)
+    # public: the site user's context, so the caller's memberships (and sysadmin rights) add
+    # nothing; without private datasets CKAN filters on `capacity:public` for everyone
+    context = site_context() if public else {}
+    result = tk.get_action("package_search")(context, data_dict)
     titles = {
         name: {item["name"]: item.get("display_name") or item["name"] for item in facet["items"]}
         for name, facet in (result.get("search_facets") or {}).items()

@@ -1,6 +1,7 @@
 """Flask blueprints, one module per page family."""
 from __future__ import annotations
 
+from .dcat_catalog import dcat_catalog
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
@@ -9,4 +10,4 @@ from .region import region
 from .scoreboard import scoreboard
 from .timeseries import timeseries
 
-__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard", "timeseries"]
+__all__ = ["dcat_catalog", "dimension", "framework", "matrix", "quality", "region", "scoreboard", "timeseries"]

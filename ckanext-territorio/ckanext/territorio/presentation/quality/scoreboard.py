@@ -1,8 +1,9 @@
 """The public scoreboard (/tablero): datasets, initiatives, mean quality and freshness for
 every region and dimension, the plan's lead assignments, and a ranking of comunas.
 
-Only public datasets count (the summary's default), so the numbers are the same for
-everyone and can be embedded in municipal sites.
+Only public datasets count (the summary's default, and the searches run in the site's
+context without private datasets), so the numbers are the same for everyone, logged in or
+not, and can be embedded in municipal sites.
 """
 from __future__ import annotations
 
@@ -131,7 +132,7 @@ def build() -> Scoreboard:
     the two searches of the home page's overview."""
     fw = current.framework()
     lang = current_lang()
-    overview = coverage.build_overview(fw)
+    overview = coverage.build_overview(fw, public=True)
     by_region = actions.summary("region")
     by_dimension = actions.summary("dimension")
     by_comuna = actions.summary("comuna")
@@ -201,8 +202,8 @@ def region_board(region: Region) -> RegionBoard:
     """One region: two searches (datasets and initiatives by dimension) and two summaries."""
     fw = current.framework()
     lang = current_lang()
-    datasets = coverage.find(DATASET, {"region": region.iso}, facets=["dimension"])
-    initiatives = coverage.find(INITIATIVE, {"region": region.iso}, facets=["dimension"])
+    datasets = coverage.find(DATASET, {"region": region.iso}, facets=["dimension"], public=True)
+    initiatives = coverage.find(INITIATIVE, {"region": region.iso}, facets=["dimension"], public=True)
     by_dimension = actions.summary("dimension", {"region": region.iso})
     total = (by_dimension.get("total") or {})
     quality = _quality(by_dimension.get("groups") or [])
