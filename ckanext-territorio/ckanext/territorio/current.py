@@ -1,6 +1,6 @@
 """The data files the portal runs with, read through the configured paths.
 
-One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges, harvest
+One accessor per file (framework and vocabularies, the plan's evidence, policy, scoring file, sensor ranges, harvest
 mapping), each
 reloaded when its file changes. Engines read them from here instead of climbing back up to a
 CKAN service; this module depends only on ``config`` and the plain file readers.
@@ -12,8 +12,9 @@ from .policy.document import Policy
 from .policy.document import policy as read_policy
 from .quality.profile import QualityFile, quality_file
 from .quality.sensor_ranges import SensorRanges, ranges
-from .vocab import Framework
+from .vocab import Framework, Plan
 from .vocab import framework as read_framework
+from .vocab import plan as read_plan
 from .vocab.data_theme import DataThemeTable, data_themes
 from .vocab.file_type import FileTypeTable, file_types
 from .vocab.frequency import FrequencyTable, frequencies
@@ -23,6 +24,12 @@ from .vocab.harvest_mapping import HarvestMapping, mapping
 def framework() -> Framework:
     """The framework (dimensions, territories, assignments) the portal runs with."""
     return read_framework(config.schemas_dir())
+
+
+def plan() -> Plan:
+    """The plan's evidence, strategy and recommendations (schemas/plan/), checked against the
+    framework."""
+    return read_plan(config.schemas_dir())
 
 
 def frequency_table() -> FrequencyTable:
@@ -63,6 +70,7 @@ def harvest_mapping() -> HarvestMapping:
 def load() -> None:
     """Load and check every data file now; a bad file raises with its file and line."""
     framework()
+    plan()
     frequency_table()
     file_type_table()
     data_theme_table()

@@ -22,7 +22,12 @@ from ckan.types import (
 from ckanext.scheming.validation import scheming_validator
 
 from ... import current
-from ...vocab import Framework, normalise_comuna_code, normalise_region_code
+from ...vocab import (
+    Framework,
+    canonical_subdimension,
+    normalise_comuna_code,
+    normalise_region_code,
+)
 
 __all__ = [
     "territorio_comuna",
@@ -159,13 +164,20 @@ def territorio_subdimension(field: Field, schema: FieldSchema) -> Validator:
     ) -> None:
         fw = current.framework()
         values = list_of(key, data, errors)
-        chosen = _dimensions_in(data.get(sibling(key, dimension_field)), fw)
+        dimension_key = sibling(key, dimension_field)
+        chosen = _dimensions_in(data.get(dimension_key), fw)
+        moved: list[str] = []
         for slug in values:
             sub = fw.subdimension_by_slug.get(slug)
             if sub is None:
                 errors[key].append(tk._("Subdimensión desconocida: '{slug}'").format(slug=slug))
                 continue
             owner = fw.dimension_by_slug[sub.dimension]
+            alias = fw.subdimension_alias.get(slug)
+            if alias is not None and alias.dimension in chosen and owner.slug not in chosen:
+                # stored before the sub-dimension moved: still valid, and now under its dimension
+                moved.append(owner.slug)
+                continue
             if not owner.cross_cutting and owner.slug not in chosen:
                 errors[key].append(
                     tk._(
@@ -175,6 +187,10 @@ def territorio_subdimension(field: Field, schema: FieldSchema) -> Validator:
                 )
         if errors[key]:
             raise tk.StopOnError
+        if moved and isinstance(data.get(dimension_key), str):
+            dimensions = as_list(data[dimension_key]) or []
+            data[dimension_key] = json.dumps(unique([*dimensions, *moved]))
+        values = unique([canonical_subdimension(slug, fw=fw) for slug in values])
         _store(key, data, errors, field, values, tk._("Elija al menos una subdimensión"))
 
     return validator
