@@ -128,6 +128,13 @@ def _dimensions_in(value: Any, fw: Framework) -> set[str]:
     return {slug for slug in as_list(value) or [] if slug in fw.dimension_by_slug}
 
 
+def _update_extra(data: FlattenDataDict, key: FlattenKey, value: str) -> None:
+    """Scheming copies a checked field into the extras (convert_to_extras): keep the copy in step."""
+    for extra_key in [k for k in data if k[-1:] == ("key",) and k[:-3] == key[:-1]]:
+        if len(extra_key) >= 3 and extra_key[-3] == "extras" and data[extra_key] == key[-1]:
+            data[extra_key[:-1] + ("value",)] = value
+
+
 # --- framework -------------------------------------------------------------------------------
 
 
@@ -187,9 +194,12 @@ def territorio_subdimension(field: Field, schema: FieldSchema) -> Validator:
                 )
         if errors[key]:
             raise tk.StopOnError
-        if moved and isinstance(data.get(dimension_key), str):
-            dimensions = as_list(data[dimension_key]) or []
-            data[dimension_key] = json.dumps(unique([*dimensions, *moved]))
+        if moved:
+            # the dimension field may be checked before (JSON text) or after (raw) this one
+            raw = data.get(dimension_key)
+            dimensions = unique([*(as_list(raw) or []), *moved])
+            data[dimension_key] = json.dumps(dimensions) if isinstance(raw, str) else dimensions
+            _update_extra(data, dimension_key, json.dumps(dimensions))
         values = unique([canonical_subdimension(slug, fw=fw) for slug in values])
         _store(key, data, errors, field, values, tk._("Elija al menos una subdimensión"))
 
