@@ -4,8 +4,9 @@ from __future__ import annotations
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
+from .plan import plan
 from .quality import quality
 from .region import region
 from .scoreboard import scoreboard
 
-__all__ = ["dimension", "framework", "matrix", "quality", "region", "scoreboard"]
+__all__ = ["dimension", "framework", "matrix", "plan", "quality", "region", "scoreboard"]

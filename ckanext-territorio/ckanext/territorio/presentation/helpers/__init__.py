@@ -17,6 +17,13 @@ from .pages import (
     territorio_overview,
     territorio_text,
 )
+from .plan import (
+    territorio_criteria_marks,
+    territorio_plan,
+    territorio_priority_text,
+    territorio_provenance_label,
+    territorio_status_label,
+)
 from .policy import (
     territorio_is_auditor,
     territorio_validation_badge,
@@ -34,6 +41,7 @@ from .quality import (
 __all__ = [
     "territorio_assignment_label",
     "territorio_comuna_choices",
+    "territorio_criteria_marks",
     "territorio_dimension_choices",
     "territorio_facet_label",
     "territorio_framework",
@@ -42,6 +50,9 @@ __all__ = [
     "territorio_is_auditor",
     "territorio_linked_datasets",
     "territorio_overview",
+    "territorio_plan",
+    "territorio_priority_text",
+    "territorio_provenance_label",
     "territorio_quality_cell",
     "territorio_quality_number",
     "territorio_quality_percent",
@@ -49,6 +60,7 @@ __all__ = [
     "territorio_quality_rating",
     "territorio_quality_share",
     "territorio_region_choices",
+    "territorio_status_label",
     "territorio_subdimension_choices",
     "territorio_text",
     "territorio_validation_badge",
