@@ -8,7 +8,6 @@ from flask import Blueprint
 
 from .. import coverage, current
 from ..coverage import DATASET, INITIATIVE, build_overview, counts_by_key
-from ..language import current_lang
 from ..presentation.helpers.plan import priority_chart
 from ..vocab import normalise_region_code
 from .errors import handle_errors
@@ -83,7 +82,7 @@ def read(iso: str) -> Any:
     if evidence is not None:
         citizens = plan.actors[0]
         chart = priority_chart(
-            [(item.name, evidence.priorities), (citizens.label.get(current_lang()), citizens.priorities)],
+            [(item.name, evidence.priorities), (tk._("Nacional (ciudadanía)"), citizens.priorities)],
             fw,
             chart_id="territorio-prioridades-region",
             title=tk._("Prioridades en {region} y a nivel nacional").format(region=item.name),
