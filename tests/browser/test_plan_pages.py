@@ -28,7 +28,7 @@ WIDER_THAN_VIEWPORT = """
 const limit = document.documentElement.clientWidth + 1;
 return [...document.querySelectorAll(arguments[0] + ' *')]
   .filter(e => e.getBoundingClientRect().right > limit && getComputedStyle(e).display !== 'none'
-               && !e.closest('.table-responsive'))
+               && !e.closest('.table-responsive, .territorio-chart-wide'))
   .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
 """
 
@@ -57,6 +57,9 @@ def test_plan_page(portal: str, browser: WebDriver, screenshot) -> None:
     assert [o.text for o in objectives] == [o["label"]["es"] for o in plan["objectives"]]
     chart = browser.find_element(By.CSS_SELECTOR, "#territorio-prioridades-actores")
     assert chart.size["width"] > 500 and chart.size["height"] > 200
+    browser.set_window_size(PHONE, 900)
+    assert browser.find_element(By.CSS_SELECTOR, "#territorio-prioridades-actores").size["width"] >= 470
+    browser.set_window_size(1366, 900)
     rows = browser.find_elements(By.CSS_SELECTOR, ".territorio-plan-recommendation")
     assert len(rows) == plan["counts"]["recommendations"] == 20
     summary = visible_text(browser, ".territorio-plan-status-summary")
