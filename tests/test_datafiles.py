@@ -64,7 +64,7 @@ CASES = [
      "subdimensiones, transversal)"),
     ("vocab/dimensiones.yaml", "    transversal: true\n", "    transversal: quizas\n",
      "quizas", "se esperaba true o false, no 'quizas'"),
-    ("vocab/dimensiones.yaml", "{slug: telemedicina,", "{slug: Tele_Medicina,",
+    ("vocab/dimensiones.yaml", "- slug: telemedicina\n", "- slug: Tele_Medicina\n",
      "Tele_Medicina", "slug inválido 'Tele_Medicina' (solo a-z, 0-9 y guiones, hasta 100)"),
     ("vocab/regiones.yaml", "    nombre_oficial: Región de Ñuble\n",
      "    nombre_oficial: Región de Ñuble\n    poblacion: 500000\n",

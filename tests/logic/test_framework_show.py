@@ -66,7 +66,9 @@ class TestWholeFramework:
             ("CL-AN", "planificacion-urbana"),
         }
         biobio = next(a for a in assignments if a["dimension"] == "medio-ambiente")
-        assert biobio["subdimensions"] == ["economia-circular", "gestion-de-residuos"]
+        # the whole dimension, "incluyendo especialmente" these two (the seed)
+        assert biobio["subdimensions"] == [] and biobio["whole_dimension"] is True
+        assert biobio["emphasis"] == ["economia-circular", "gestion-de-residuos"]
         assert biobio["rationale"]["es"]
 
     def test_national_code_and_frequencies(self):

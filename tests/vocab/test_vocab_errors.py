@@ -94,8 +94,8 @@ def test_unclosed_bracket_in_dimensions_names_its_line(schemas: Path) -> None:
     line = _edit(
         schemas,
         "dimensiones.yaml",
-        "{slug: turismo, etiqueta: {es: Turismo, en: Tourism}}",
-        "{slug: turismo, etiqueta: {es: Turismo, en: Tourism}",
+        "etiqueta: {es: Turismo, en: Tourism}",
+        "etiqueta: {es: Turismo, en: Tourism",
     )
     error = _load_error(schemas)
     assert "dimensiones.yaml, línea" in str(error)
@@ -136,15 +136,15 @@ def test_duplicate_subdimension_slug_across_dimensions(schemas: Path) -> None:
     line = _edit(
         schemas,
         "dimensiones.yaml",
-        "{slug: energia, etiqueta: {es: Energía,",
-        "{slug: turismo, etiqueta: {es: Energía,",
+        "- slug: energia\n",
+        "- slug: turismo\n",
     )
     error = _load_error(schemas)
     assert f"dimensiones.yaml, línea {line}: slug duplicado 'turismo'" in str(error)
 
 
 def test_bad_slug_is_rejected(schemas: Path) -> None:
-    line = _edit(schemas, "dimensiones.yaml", "{slug: reciclaje,", "{slug: Reciclaje_Urbano,")
+    line = _edit(schemas, "dimensiones.yaml", "- slug: reciclaje\n", "- slug: Reciclaje_Urbano\n")
     error = _load_error(schemas)
     assert f"dimensiones.yaml, línea {line}: slug inválido 'Reciclaje_Urbano'" in str(error)
 
@@ -206,9 +206,11 @@ def test_adding_a_subdimension_needs_only_the_data_file(schemas: Path) -> None:
     _edit(
         schemas,
         "dimensiones.yaml",
-        "      - {slug: telemedicina, etiqueta: {es: Telemedicina, en: Telemedicine}}\n",
-        "      - {slug: telemedicina, etiqueta: {es: Telemedicina, en: Telemedicine}}\n"
-        "      - {slug: salud-mental, etiqueta: {es: Salud mental, en: Mental health}}\n",
+        "      - slug: telemedicina\n",
+        "      - slug: salud-mental\n"
+        "        etiqueta: {es: Salud mental, en: Mental health}\n"
+        "        procedencia: {tipo: inferida, cita: Salud, nota: Ejemplo de una prueba.}\n"
+        "      - slug: telemedicina\n",
     )
     fw = load_framework(schemas)
     assert subdimension_dimension("salud-mental", fw=fw).slug == "salud"

@@ -143,7 +143,7 @@ def test_assignments_follow_the_plan(fw: Framework) -> None:
         ("CL-RM", "seguridad", ("seguridad-fisica",)),
         ("CL-RM", "movilidad", ("movilidad-sostenible", "transporte-publico-integrado")),
         ("CL-AR", "movilidad", ()),
-        ("CL-BI", "medio-ambiente", ("economia-circular", "gestion-de-residuos")),
+        ("CL-BI", "medio-ambiente", ()),  # the whole dimension, "incluyendo especialmente" two
         ("CL-BI", "fomento-productivo", ("capital-humano",)),
         ("CL-NB", "fomento-productivo", ("turismo",)),
         ("CL-NB", "salud", ("cobertura-de-especialistas",)),

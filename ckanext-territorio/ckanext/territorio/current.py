@@ -1,7 +1,7 @@
 """The data files the portal runs with, read through the configured paths.
 
-One accessor per file (framework and vocabularies, policy, scoring file, sensor ranges, air-quality
-categories, harvest mapping), each
+One accessor per file (framework and vocabularies, the plan's evidence, policy, scoring file, sensor
+ranges, air-quality categories, harvest mapping), each
 reloaded when its file changes. Engines read them from here instead of climbing back up to a
 CKAN service; this module depends only on ``config`` and the plain file readers.
 """
@@ -14,8 +14,9 @@ from .quality.air_quality import AirQuality
 from .quality.air_quality import air_quality as read_air_quality
 from .quality.profile import QualityFile, quality_file
 from .quality.sensor_ranges import SensorRanges, ranges
-from .vocab import Framework
+from .vocab import Framework, Plan
 from .vocab import framework as read_framework
+from .vocab import plan as read_plan
 from .vocab.data_theme import DataThemeTable, data_themes
 from .vocab.file_type import FileTypeTable, file_types
 from .vocab.frequency import FrequencyTable, frequencies
@@ -25,6 +26,12 @@ from .vocab.harvest_mapping import HarvestMapping, mapping
 def framework() -> Framework:
     """The framework (dimensions, territories, assignments) the portal runs with."""
     return read_framework(config.schemas_dir())
+
+
+def plan() -> Plan:
+    """The plan's evidence, strategy and recommendations (schemas/plan/), checked against the
+    framework."""
+    return read_plan(config.schemas_dir())
 
 
 def frequency_table() -> FrequencyTable:
@@ -70,6 +77,7 @@ def harvest_mapping() -> HarvestMapping:
 def load() -> None:
     """Load and check every data file now; a bad file raises with its file and line."""
     framework()
+    plan()
     frequency_table()
     file_type_table()
     data_theme_table()

@@ -119,7 +119,8 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             sub = fw.subdimension_by_slug.get(slug)
             if sub is None:
                 continue
-            concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(slug), scheme)
+            # a former slug is exported as the concept in force
+            concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(sub.slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, sub.label)
             self.g.add((concept, SKOS.broader, URIRef(uris.dimension(sub.dimension))))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from ..vocab import Dimension, Framework, LocalizedText
+from ..vocab import Dimension, Framework, LocalizedText, Provenance
 from .uris import FrameworkURIs
 
 SCHEME_TITLE = LocalizedText(
@@ -29,6 +29,23 @@ def add_labels(graph: Graph, subject: URIRef, predicate: URIRef, text: Localized
     """Add the text as one literal per language to ``subject``."""
     for literal in labels(text):
         graph.add((subject, predicate, literal))
+
+
+def provenance_note(provenance: Provenance) -> LocalizedText:
+    """The sub-dimension's provenance as a scope note: plan (the plan's words), inferred, no basis."""
+    quote = f" «{provenance.quote}»" if provenance.quote else ""
+    note = f" {provenance.note}" if provenance.note else ""
+    if provenance.kind == "plan":
+        return LocalizedText(es=f"Procedencia: el plan.{quote}", en=f"Provenance: the plan.{quote}")
+    if provenance.kind == "inferida":
+        return LocalizedText(
+            es=f"Procedencia: inferida del plan.{quote}{note}",
+            en=f"Provenance: inferred from the plan.{quote}",
+        )
+    return LocalizedText(
+        es=f"Procedencia: sin base en el plan.{note}",
+        en="Provenance: no basis in the plan; kept for data already tagged with it.",
+    )
 
 
 def framework_graph(fw: Framework, uris: FrameworkURIs) -> Graph:
@@ -69,6 +86,14 @@ def _add_dimension(
         graph.add((narrower, SKOS.broader, concept))
         graph.add((narrower, SKOS.notation, Literal(sub.slug)))
         add_labels(graph, narrower, SKOS.prefLabel, sub.label)
+        add_labels(graph, narrower, SKOS.scopeNote, provenance_note(sub.provenance))
+        for alias in sub.aliases:
+            note = LocalizedText(
+                es=f"Antes «{alias.slug}», en la dimensión {alias.dimension}.",
+                en=f"Formerly «{alias.slug}», under the dimension {alias.dimension}.",
+            )
+            add_labels(graph, narrower, SKOS.historyNote, note)
+            graph.add((narrower, SKOS.hiddenLabel, Literal(alias.slug)))
 
 
 def _add_territories(graph: Graph, fw: Framework, uris: FrameworkURIs) -> None:

@@ -36,6 +36,25 @@ def territory_names(doc: dict[str, Any], fw: Framework) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def canonical_subdimensions(doc: dict[str, Any], fw: Framework) -> None:
+    """Index a former sub-dimension slug as the one in force, under the dimension it is in now.
+
+    Datasets saved before a sub-dimension moved keep the old slug until they are saved again;
+    their facets and dimension pages count them where the sub-dimension is today.
+    """
+    subs = doc.get("subdimension")
+    if not isinstance(subs, list):
+        return
+    moved = [fw.subdimension_by_slug[s] for s in subs if s in fw.subdimension_alias]
+    if not moved:
+        return
+    current_slugs = [s if s not in fw.subdimension_by_slug else fw.subdimension_by_slug[s].slug
+                     for s in subs]
+    doc["subdimension"] = list(dict.fromkeys(current_slugs))
+    if isinstance(doc.get("dimension"), list):
+        doc["dimension"] = list(dict.fromkeys([*doc["dimension"], *(s.dimension for s in moved)]))
+
+
 class TerritorioSearchIndex(p.SingletonPlugin):
     """Lists and names in the index document; vocabulary names on facet items."""
 
@@ -47,7 +66,9 @@ class TerritorioSearchIndex(p.SingletonPlugin):
             for key in (field, f"extras_{field}"):
                 if key in pkg_dict:
                     pkg_dict[key] = decode_list(pkg_dict[key])
-        names = territory_names(pkg_dict, current.framework())
+        fw = current.framework()
+        canonical_subdimensions(pkg_dict, fw)
+        names = territory_names(pkg_dict, fw)
         if names:
             existing = decode_list(pkg_dict.get(TEXT_FIELD)) if pkg_dict.get(TEXT_FIELD) else []
             pkg_dict[TEXT_FIELD] = existing + names

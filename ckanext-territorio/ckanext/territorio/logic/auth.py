@@ -17,6 +17,7 @@ __all__ = [
     "package_collaborator_list",
     "territorio_auditor_manage",
     "territorio_framework_show",
+    "territorio_plan_show",
     "territorio_quality_dashboard",
     "territorio_quality_report_card",
     "territorio_quality_show",
@@ -34,6 +35,12 @@ __all__ = [
 @tk.auth_allow_anonymous_access
 def territorio_framework_show(context: Context, data_dict: DataDict | None) -> AuthResult:
     """The framework is public reference data: anyone may read it."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_plan_show(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """The plan's evidence and recommendations are public: anyone may read them."""
     return {"success": True}
 
 

@@ -67,6 +67,20 @@ def territorio_framework_show(
     }
 
 
+@validator_args
+def territorio_plan_show(
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    territorio_region_code: Validator,
+    territorio_dimension_slug: Validator,
+) -> Schema:
+    """Parameters of ``territorio_plan_show``: region, dimension."""
+    return {
+        "region": [ignore_missing, unicode_safe, clean_text, territorio_region_code],
+        "dimension": [ignore_missing, unicode_safe, clean_text, territorio_dimension_slug],
+    }
+
+
 # --- data-use policy ---
 
 

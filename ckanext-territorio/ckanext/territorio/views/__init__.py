@@ -5,9 +5,10 @@ from .dcat_catalog import dcat_catalog
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
+from .plan import plan
 from .quality import quality
 from .region import region
 from .scoreboard import scoreboard
 from .timeseries import timeseries
 
-__all__ = ["dcat_catalog", "dimension", "framework", "matrix", "quality", "region", "scoreboard", "timeseries"]
+__all__ = ["dcat_catalog", "dimension", "framework", "matrix", "plan", "quality", "region", "scoreboard", "timeseries"]

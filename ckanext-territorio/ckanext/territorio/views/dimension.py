@@ -6,6 +6,8 @@ from flask import Blueprint
 
 from .. import coverage, current
 from ..coverage import DATASET, INITIATIVE, build_overview, counts_by_key
+from ..language import current_lang
+from ..presentation.helpers.plan import priority_of
 from .errors import handle_errors
 
 LATEST_DATASETS = 10
@@ -41,10 +43,22 @@ def read(slug: str) -> str:
     enabling = [s for d in fw.dimensions if d.cross_cutting for s in d.subdimensions]
     by_enabling = counts("subdimension", [s.slug for s in enabling])
     by_region = counts("region", [r.iso for r in fw.regions] + [fw.national.code])
+    plan = current.plan()
+    lang = current_lang()
+    ranks = [(a.label.get(lang), None, priority_of(a.priorities, slug)) for a in plan.actors]
+    ranks += [
+        (
+            fw.region_by_iso[r.region].name,
+            tk.url_for("territorio_region.read", iso=r.region),
+            priority_of(r.priorities, slug),
+        )
+        for r in plan.regions
+    ]
     return tk.render(
         "territorio/dimension.html",
         {
             "dimension": item,
+            "ranks": ranks,
             "datasets": datasets,
             "initiatives": initiatives,
             "summary": coverage.Counts(datasets.count, initiatives.count),

@@ -8,6 +8,7 @@ from flask import Blueprint
 
 from .. import coverage, current
 from ..coverage import DATASET, INITIATIVE, build_overview, counts_by_key
+from ..presentation.helpers.plan import priority_chart
 from ..vocab import normalise_region_code
 from .errors import handle_errors
 
@@ -75,9 +76,23 @@ def read(iso: str) -> Any:
         ),
         key=lambda org: (-org.counts.total, org.title),
     )
+    plan = current.plan()
+    evidence = plan.region_by_iso.get(iso)
+    chart = None
+    if evidence is not None:
+        citizens = plan.actors[0]
+        chart = priority_chart(
+            [(item.name, evidence.priorities), (tk._("Nacional (ciudadanía)"), citizens.priorities)],
+            fw,
+            chart_id="territorio-prioridades-region",
+            title=tk._("Prioridades en {region} y a nivel nacional").format(region=item.name),
+        )
     return tk.render(
         "territorio/region.html",
         {
+            "evidence": evidence,
+            "plan": plan,
+            "chart": chart,
             "region": item,
             "datasets": datasets,
             "initiatives": initiatives,

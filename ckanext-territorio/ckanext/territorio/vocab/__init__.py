@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..datafiles import DataFileError as VocabError
 from .loader import default_schemas_dir, load_framework
 from .lookups import (
+    canonical_subdimension,
     clear_cache,
     comuna,
     dimension,
@@ -18,6 +19,7 @@ from .lookups import (
     subdimension_dimension,
 )
 from .model import (
+    CRITERIA,
     Assignment,
     CodeChange,
     Comuna,
@@ -27,12 +29,17 @@ from .model import (
     InitiativeStatus,
     LocalizedText,
     National,
+    Provenance,
     Province,
     Region,
     Subdimension,
+    SubdimensionAlias,
 )
+from .plan_loader import clear_plan_cache, load_plan, plan
+from .plan_model import Plan
 
 __all__ = [
+    "CRITERIA",
     "Assignment",
     "CodeChange",
     "Comuna",
@@ -42,11 +49,16 @@ __all__ = [
     "InitiativeStatus",
     "LocalizedText",
     "National",
+    "Plan",
+    "Provenance",
     "Province",
     "Region",
     "Subdimension",
+    "SubdimensionAlias",
     "VocabError",
+    "canonical_subdimension",
     "clear_cache",
+    "clear_plan_cache",
     "comuna",
     "default_schemas_dir",
     "dimension",
@@ -55,8 +67,10 @@ __all__ = [
     "is_valid_comuna",
     "is_valid_region",
     "load_framework",
+    "load_plan",
     "normalise_comuna_code",
     "normalise_region_code",
+    "plan",
     "region_of_comuna",
     "subdimension_dimension",
 ]

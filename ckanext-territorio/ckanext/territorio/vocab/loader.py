@@ -22,10 +22,12 @@ from .model import (
     Initiative,
     InitiativeStatus,
     National,
+    Provenance,
     Province,
     Region,
     Slug,
     Subdimension,
+    SubdimensionAlias,
     Text,
 )
 
@@ -56,6 +58,8 @@ class _File(msgspec.Struct, forbid_unknown_fields=True):
 class _Sub(_File):
     slug: Slug
     etiqueta: Bilingual
+    procedencia: Provenance
+    alias: list[SubdimensionAlias] = []
 
 
 class _Dimension(_File):
@@ -165,13 +169,43 @@ def _dimensions(doc: Document[_Dimensions]) -> dict[str, Dimension]:
     for i, dim in enumerate(doc.value.dimensiones):
         doc.unique(seen, dim.slug, f"slug duplicado '{dim.slug}'", "dimensiones", i, "slug")
         for j, sub in enumerate(dim.subdimensiones):
-            at = ("dimensiones", i, "subdimensiones", j, "slug")
-            doc.unique(seen, sub.slug, f"slug duplicado '{sub.slug}'", *at)
-        subs = tuple(Subdimension(s.slug, s.etiqueta, dim.slug) for s in dim.subdimensiones)
+            at = ("dimensiones", i, "subdimensiones", j)
+            doc.unique(seen, sub.slug, f"slug duplicado '{sub.slug}'", *at, "slug")
+            _check_provenance(doc, sub.procedencia, at)
+            for k, alias in enumerate(sub.alias):
+                message = f"slug duplicado '{alias.slug}'"
+                doc.unique(seen, alias.slug, message, *at, "alias", k, "slug")
+        subs = tuple(
+            Subdimension(s.slug, s.etiqueta, dim.slug, s.procedencia, tuple(s.alias))
+            for s in dim.subdimensiones
+        )
         dimensions[dim.slug] = Dimension(
             dim.slug, dim.etiqueta, dim.descripcion, subs, cross_cutting=dim.transversal
         )
+    _check_alias_dimensions(doc, dimensions)
     return dimensions
+
+
+def _check_provenance(
+    doc: Document[_Dimensions], provenance: Provenance, at: tuple[str | int, ...]
+) -> None:
+    """A quote for what comes from the plan; a note for what was inferred or has no basis."""
+    where = (*at, "procedencia")
+    if provenance.kind == "sin_base":
+        doc.check(provenance.quote is None, "sin_base no lleva cita (el plan no la nombra)", *where)
+    else:
+        doc.check(provenance.quote, f"falta la cita del plan (tipo {provenance.kind})", *where)
+    if provenance.kind != "plan":
+        doc.check(provenance.note, f"falta la nota (tipo {provenance.kind})", *where)
+
+
+def _check_alias_dimensions(doc: Document[_Dimensions], dimensions: dict[str, Dimension]) -> None:
+    for i, dim in enumerate(doc.value.dimensiones):
+        for j, sub in enumerate(dim.subdimensiones):
+            for k, alias in enumerate(sub.alias):
+                at = ("dimensiones", i, "subdimensiones", j, "alias", k, "dimension")
+                message = f"dimensión desconocida '{alias.dimension}' en el alias '{alias.slug}'"
+                doc.check(alias.dimension in dimensions, message, *at)
 
 
 def _regions(doc: Document[_Regions]) -> dict[str, Region]:
@@ -282,7 +316,12 @@ def _check_assignments(
     seen: dict[str, int] = {}
     for i, item in enumerate(doc.value.asignaciones):
         subs = {s: ("subdimensiones", j) for j, s in enumerate(item.subdimensions)}
+        subs.update({s: ("enfasis", j) for j, s in enumerate(item.emphasis)})
         _check_refs(doc, ("asignaciones", i), known, item.region, item.dimension, subs)
+        message = "enfasis solo cabe en una asignación de la dimensión completa"
+        doc.check(not (item.emphasis and item.subdimensions), message, "asignaciones", i, "enfasis")
+        message = "criterio repetido"
+        doc.check(len(set(item.criteria)) == len(item.criteria), message, "asignaciones", i, "criterios")
         key = f"{item.region} / {item.dimension}"
         message = f"asignación duplicada {key} (ya definida en la línea {seen.get(key)})"
         doc.check(key not in seen, message, "asignaciones", i)

@@ -124,3 +124,9 @@ def subdimension_dimension(slug: str, *, fw: Framework | None = None) -> Dimensi
     if sub is None:
         raise ValueError(f"subdimensión desconocida: '{slug}'")
     return fw.dimension_by_slug[sub.dimension]
+
+
+def canonical_subdimension(slug: str, *, fw: Framework | None = None) -> str:
+    """The slug in force for ``slug`` (a former slug gives its successor); unknown ones as they are."""
+    sub = _fw(fw).subdimension_by_slug.get(slug)
+    return sub.slug if sub is not None else slug

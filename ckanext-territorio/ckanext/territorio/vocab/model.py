@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -53,13 +53,38 @@ class Bilingual(LocalizedText, frozen=True, forbid_unknown_fields=True):
     en: Text
 
 
+ProvenanceKind = Literal["plan", "inferida", "sin_base"]
+
+
+class Provenance(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Where a sub-dimension comes from: the plan's words, an inference from them, or nothing.
+
+    ``quote`` is verbatim text of the plan (its wording of the sub-dimension, or the need,
+    initiative or recommendation it was inferred from); ``note`` says what was inferred from
+    where, or why a sub-dimension without basis is kept.
+    """
+
+    kind: ProvenanceKind = msgspec.field(name="tipo")
+    quote: Text | None = msgspec.field(default=None, name="cita")
+    note: Text | None = msgspec.field(default=None, name="nota")
+
+
+class SubdimensionAlias(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A former slug of a sub-dimension and the dimension it was under then."""
+
+    slug: Slug
+    dimension: Slug
+
+
 @dataclass(frozen=True, slots=True)
 class Subdimension:
-    """A sub-dimension of the framework, under its dimension."""
+    """A sub-dimension of the framework, under its dimension, with its provenance."""
 
     slug: str
     label: LocalizedText
     dimension: str
+    provenance: Provenance = Provenance("plan")
+    aliases: tuple[SubdimensionAlias, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +149,32 @@ class CodeChange:
     legal_basis: str
 
 
+# the four criteria of the plan's assignment table ("Estrategia propuesta para cada territorio")
+Criterion = Literal["necesidades", "activos", "focos", "avances"]
+CRITERIA: tuple[Criterion, ...] = ("necesidades", "activos", "focos", "avances")
+
+
+class SharedLead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The plan names the region as one of possibly several leads ("o una de las encargadas")."""
+
+    quote: Text = msgspec.field(name="cita")
+
+
 class Assignment(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A region's lead role in a dimension (or some of its sub-dimensions) under the plan."""
+    """A region's lead role in a dimension (or some of its sub-dimensions) under the plan.
+
+    ``subdimensions`` narrows the lead to those sub-dimensions; ``emphasis`` names the ones the
+    plan stresses inside a whole-dimension lead. ``criteria`` are the table's marks behind it.
+    """
 
     region: Text
     dimension: Text
     rationale: LocalizedText = msgspec.field(name="fundamento")
+    criteria: tuple[Criterion, ...] = msgspec.field(name="criterios")
+    quote: Text = msgspec.field(name="cita")
     subdimensions: tuple[Text, ...] = msgspec.field(default=(), name="subdimensiones")
+    emphasis: tuple[Text, ...] = msgspec.field(default=(), name="enfasis")
+    shared: SharedLead | None = msgspec.field(default=None, name="compartida")
 
 
 class InitiativeStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -187,6 +231,10 @@ class Framework:
     comunas_by_name_key: Mapping[str, tuple[Comuna, ...]] = field(
         init=False, repr=False, compare=False
     )
+    # a former slug → (the sub-dimension now, the dimension it was under)
+    subdimension_alias: Mapping[str, SubdimensionAlias] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_name: dict[str, list[Comuna]] = {}
@@ -195,7 +243,12 @@ class Framework:
                 by_name.setdefault(key, []).append(comuna)
         indexes: dict[str, dict[str, object]] = {
             "dimension_by_slug": {d.slug: d for d in self.dimensions},
-            "subdimension_by_slug": {s.slug: s for d in self.dimensions for s in d.subdimensions},
+            # former slugs too, so stored datasets keep their label (see canonical_subdimension)
+            "subdimension_by_slug": {
+                **{a.slug: s for s in self.subdimensions for a in s.aliases},
+                **{s.slug: s for s in self.subdimensions},
+            },
+            "subdimension_alias": {a.slug: a for s in self.subdimensions for a in s.aliases},
             "region_by_iso": {r.iso: r for r in self.regions},
             "region_by_cut": {r.cut: r for r in self.regions},
             "province_by_cut": {p.cut: p for r in self.regions for p in r.provinces},

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .core_visibility import member_list, tag_autocomplete, tag_list
 from .framework import territorio_framework_show
 from .harvest_secrets import harvest_source_list, package_create, package_update
+from .plan import territorio_plan_show
 from .policy import (
     territorio_validation_accept,
     territorio_validation_run,
@@ -29,6 +30,7 @@ __all__ = [
     "territorio_auditor_update",
     "territorio_framework_show",
     "territorio_latest",
+    "territorio_plan_show",
     "territorio_quality_show",
     "territorio_quality_summary",
     "territorio_quality_trend",

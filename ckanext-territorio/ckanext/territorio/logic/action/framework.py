@@ -8,7 +8,7 @@ from ckan.types import Context, DataDict
 
 from ... import current
 from ...dcat.uris import FrameworkURIs
-from ...vocab import Assignment, Dimension, Framework, LocalizedText, Region
+from ...vocab import CRITERIA, Assignment, Dimension, Framework, LocalizedText, Provenance, Region
 from .. import schema
 
 
@@ -23,10 +23,21 @@ def _dimension(dimension: Dimension, uris: FrameworkURIs) -> dict[str, Any]:
         "label": _text(dimension.label),
         "description": _text(dimension.description),
         "subdimensions": [
-            {"slug": s.slug, "uri": uris.subdimension(s.slug), "label": _text(s.label)}
+            {
+                "slug": s.slug,
+                "uri": uris.subdimension(s.slug),
+                "label": _text(s.label),
+                "provenance": provenance(s.provenance),
+                "aliases": [{"slug": a.slug, "dimension": a.dimension} for a in s.aliases],
+            }
             for s in dimension.subdimensions
         ],
     }
+
+
+def provenance(item: Provenance) -> dict[str, Any]:
+    """A sub-dimension's provenance: ``kind`` (plan, inferida, sin_base), ``quote``, ``note``."""
+    return {"kind": item.kind, "quote": item.quote, "note": item.note}
 
 
 def _region(
@@ -51,12 +62,19 @@ def _region(
     return result
 
 
-def _assignment(assignment: Assignment) -> dict[str, Any]:
+def assignment(item: Assignment) -> dict[str, Any]:
+    """A lead assignment with the criteria behind it and whether the lead may be shared."""
     return {
-        "region": assignment.region,
-        "dimension": assignment.dimension,
-        "subdimensions": list(assignment.subdimensions),
-        "rationale": _text(assignment.rationale),
+        "region": item.region,
+        "dimension": item.dimension,
+        "whole_dimension": not item.subdimensions,
+        "subdimensions": list(item.subdimensions),
+        "emphasis": list(item.emphasis),
+        "criteria": {c: c in item.criteria for c in CRITERIA},
+        "shared": item.shared is not None,
+        "shared_quote": item.shared.quote if item.shared else None,
+        "quote": item.quote,
+        "rationale": _text(item.rationale),
     }
 
 
@@ -69,7 +87,10 @@ def territorio_framework_show(context: Context, data_dict: DataDict) -> dict[str
     dimensions with their sub-dimensions, the cross-cutting enabling elements, the 16
     regions with their provinces and comunas (CUT codes in force), the plan's lead
     assignments (which region leads which dimension), the initiative statuses and the
-    update frequencies. Labels come in Spanish (``es``) and English (``en``); every
+    update frequencies. Every sub-dimension says where it comes from (``provenance``: ``plan``
+    with the plan's words, ``inferida`` with the text it was inferred from, ``sin_base``) and
+    its former slugs (``aliases``). The plan's evidence and recommendations are in
+    ``territorio_plan_show``. Labels come in Spanish (``es``) and English (``en``); every
     concept carries the URI the DCAT output uses for it.
 
     :param region: only this region and its assignments (ISO 3166-2 code such as
@@ -84,7 +105,8 @@ def territorio_framework_show(context: Context, data_dict: DataDict) -> dict[str
     :returns: ``dimensions`` (list), ``enabling_elements`` (the cross-cutting group, or
         null), ``national`` (the country code ``CL`` used for national coverage),
         ``regions`` (list, with ``comunas`` unless ``include_comunas`` is false),
-        ``assignments``, ``initiative_statuses``, ``frequencies`` and ``counts``
+        ``assignments`` (each with its ``criteria`` marks, ``emphasis`` and ``shared`` flag),
+        ``initiative_statuses``, ``frequencies`` and ``counts``
         (numbers of dimensions, sub-dimensions, regions and of the regions' comunas)
     :rtype: dictionary
     """
@@ -121,7 +143,7 @@ def territorio_framework_show(context: Context, data_dict: DataDict) -> dict[str
             "uri": uris.region(fw.national.code),
         },
         "regions": [_region(r, fw, uris, include_comunas) for r in regions],
-        "assignments": [_assignment(a) for a in assignments],
+        "assignments": [assignment(a) for a in assignments],
         "initiative_statuses": [
             {"slug": s.slug, "label": _text(s.label)} for s in fw.initiative_statuses
         ],

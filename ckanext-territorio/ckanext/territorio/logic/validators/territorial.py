@@ -22,7 +22,12 @@ from ckan.types import (
 from ckanext.scheming.validation import scheming_validator
 
 from ... import current
-from ...vocab import Framework, normalise_comuna_code, normalise_region_code
+from ...vocab import (
+    Framework,
+    canonical_subdimension,
+    normalise_comuna_code,
+    normalise_region_code,
+)
 
 __all__ = [
     "territorio_comuna",
@@ -123,6 +128,13 @@ def _dimensions_in(value: Any, fw: Framework) -> set[str]:
     return {slug for slug in as_list(value) or [] if slug in fw.dimension_by_slug}
 
 
+def _update_extra(data: FlattenDataDict, key: FlattenKey, value: str) -> None:
+    """Scheming copies a checked field into the extras (convert_to_extras): keep the copy in step."""
+    for extra_key in [k for k in data if k[-1:] == ("key",) and k[:-3] == key[:-1]]:
+        if len(extra_key) >= 3 and extra_key[-3] == "extras" and data[extra_key] == key[-1]:
+            data[extra_key[:-1] + ("value",)] = value
+
+
 # --- framework -------------------------------------------------------------------------------
 
 
@@ -159,13 +171,20 @@ def territorio_subdimension(field: Field, schema: FieldSchema) -> Validator:
     ) -> None:
         fw = current.framework()
         values = list_of(key, data, errors)
-        chosen = _dimensions_in(data.get(sibling(key, dimension_field)), fw)
+        dimension_key = sibling(key, dimension_field)
+        chosen = _dimensions_in(data.get(dimension_key), fw)
+        moved: list[str] = []
         for slug in values:
             sub = fw.subdimension_by_slug.get(slug)
             if sub is None:
                 errors[key].append(tk._("Subdimensión desconocida: '{slug}'").format(slug=slug))
                 continue
             owner = fw.dimension_by_slug[sub.dimension]
+            alias = fw.subdimension_alias.get(slug)
+            if alias is not None and alias.dimension in chosen and owner.slug not in chosen:
+                # stored before the sub-dimension moved: still valid, and now under its dimension
+                moved.append(owner.slug)
+                continue
             if not owner.cross_cutting and owner.slug not in chosen:
                 errors[key].append(
                     tk._(
@@ -175,6 +194,13 @@ def territorio_subdimension(field: Field, schema: FieldSchema) -> Validator:
                 )
         if errors[key]:
             raise tk.StopOnError
+        if moved:
+            # the dimension field may be checked before (JSON text) or after (raw) this one
+            raw = data.get(dimension_key)
+            dimensions = unique([*(as_list(raw) or []), *moved])
+            data[dimension_key] = json.dumps(dimensions) if isinstance(raw, str) else dimensions
+            _update_extra(data, dimension_key, json.dumps(dimensions))
+        values = unique([canonical_subdimension(slug, fw=fw) for slug in values])
         _store(key, data, errors, field, values, tk._("Elija al menos una subdimensión"))
 
     return validator

@@ -17,6 +17,13 @@ from .pages import (
     territorio_overview,
     territorio_text,
 )
+from .plan import (
+    territorio_criteria_marks,
+    territorio_plan,
+    territorio_priority_text,
+    territorio_provenance_label,
+    territorio_status_label,
+)
 from .policy import (
     territorio_is_auditor,
     territorio_validation_badge,
@@ -36,6 +43,7 @@ from .stream import territorio_stream_summary
 __all__ = [
     "territorio_assignment_label",
     "territorio_comuna_choices",
+    "territorio_criteria_marks",
     "territorio_dimension_choices",
     "territorio_facet_label",
     "territorio_framework",
@@ -44,6 +52,9 @@ __all__ = [
     "territorio_is_auditor",
     "territorio_linked_datasets",
     "territorio_overview",
+    "territorio_plan",
+    "territorio_priority_text",
+    "territorio_provenance_label",
     "territorio_quality_cell",
     "territorio_quality_number",
     "territorio_quality_percent",
@@ -53,6 +64,7 @@ __all__ = [
     "territorio_region_choices",
     "territorio_stations_map",
     "territorio_stream_summary",
+    "territorio_status_label",
     "territorio_subdimension_choices",
     "territorio_text",
     "territorio_validation_badge",
