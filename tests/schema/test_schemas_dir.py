@@ -102,6 +102,19 @@ class TestBadVocabularyStopsStartUp:
             next(line for line in text.splitlines() if "slug: telemedicina" in line)
         ) + 1
 
+    def test_bad_plan_file_names_file_and_line(self, schemas_copy, ckan_config):
+        path = schemas_copy / "plan" / "recomendaciones.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("estado: implementada", "estado: lista", 1), encoding="utf-8")
+        ckan_config["ckanext.territorio.schemas_dir"] = str(schemas_copy)
+        with pytest.raises(VocabError) as excinfo:
+            plugins.get_plugin("territorio").configure(tk.config)
+        assert excinfo.value.path.name == "recomendaciones.yaml"
+        assert excinfo.value.line == text.splitlines().index(
+            next(line for line in text.splitlines() if "estado: implementada" in line)
+        ) + 1
+        assert "estado inválido 'lista'" in excinfo.value.message
+
     def test_ckan_command_refuses_to_start(self, schemas_copy, tmp_path):
         (schemas_copy / "vocab" / "comunas.yaml").write_text("comunas: [\n", encoding="utf-8")
         ini = tmp_path / "broken.ini"
