@@ -226,3 +226,14 @@ def undocumented(path: Path) -> list[str]:
 def test_every_module_and_public_function_has_a_docstring():
     missing = {name: gaps for name, path in MODULES.items() if (gaps := undocumented(path))}
     assert missing == {}
+
+
+def test_test_modules_have_unique_basenames():
+    """pytest imports test modules by basename (no packages): two alike break collection."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((Path(__file__).resolve().parent).rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name]} / {path}")
+        seen.setdefault(path.name, path)
+    assert not clashes, clashes

@@ -20,7 +20,8 @@ PLUGINS = (
     "territorio_search territorio activity scheming_datasets spatial_metadata spatial_query "
     "harvest territorio_ckan_harvester territorio_dcat_rdf_harvester "
     "territorio_dcat_json_harvester territorio_openaq territorio_sensorthings "
-    "territorio_ngsi_ld territorio_sinca territorio_mqtt dcat datastore"
+    "territorio_ngsi_ld territorio_sinca territorio_mqtt dcat datastore datatables_view "
+    "territorio_timeseries_view territorio_stations_map"
 )
 
 
