@@ -13,6 +13,7 @@ import logging
 import queue
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,9 @@ from .broker import Broker
 
 log = logging.getLogger(__name__)
 
-RECEIVE_MAXIMUM = 65535  # unacknowledged messages the broker may send (MQTT 5 flow control)
+# unacknowledged messages the broker may send (MQTT 5 flow control): with acks only after
+# commit, this bounds what a burst can pile up in the consumer's memory
+RECEIVE_MAXIMUM = 1000
 KEEPALIVE = 30
 
 
@@ -39,6 +42,7 @@ class Inbound:
     qos: int
     topic: str
     payload: bytes
+    received: float = 0.0  # time.monotonic() on arrival
 
 
 def client_id(source_id: str) -> str:
@@ -127,7 +131,8 @@ class Link:
             log.warning("mqtt %s: %s", self.source_id, self.last_error)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self.inbox.put(Inbound(self, self.generation, message.mid, message.qos, message.topic, bytes(message.payload)))
+        self.inbox.put(Inbound(self, self.generation, message.mid, message.qos, message.topic, bytes(message.payload),
+                               time.monotonic()))
 
     def ack(self, item: Inbound) -> None:
         """Acknowledge a message whose reading is committed (QoS 1 PUBACK), on this connection only."""
