@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
@@ -62,13 +63,8 @@ class Message:
         self._series(reading, family)
         self.readings.append(reading)
 
-    def knows(self, station_id: str, lat: float | None) -> bool:
-        """Whether the station is here already, with a position unless ``lat`` is None."""
-        known = self.stations.get(station_id)
-        return known is not None and (known.lat is not None or lat is None)
-
     def add_reading(self, reading: Reading, family: str) -> None:
-        """Add a reading of a station already here (``knows``)."""
+        """Add a reading of a station already here, with nothing new to say about it."""
         self._series(reading, family)
         self.readings.append(reading)
 
@@ -163,21 +159,26 @@ def _flat(data: Any, mapping: HarvestMapping) -> Message:
         if known is None:
             raise MessageError(f"{_where(index, items)}'variable': {str(raw_variable)[:60]!r} no es una variable conocida")
         raw_value = item.get("value")
-        value = as_number(raw_value)
+        # a JSON float is the common case: as_number only for the rest
+        value = raw_value if type(raw_value) is float and isfinite(raw_value) else as_number(raw_value)
         if value is None:
             raise MessageError(f"{_where(index, items)}'value': {str(raw_value)[:60]!r} no es un número")
         observed = parse_time(item.get("observed_at"))
         if observed is None:
             raise MessageError(f"{_where(index, items)}'observed_at': se esperaba una fecha ISO 8601 con zona horaria")
+        name, unit_text, family = known
+        reading = Reading(station_key, name, value, unit_text, observed)
+        seen = message.stations.get(station_key)
+        if seen is not None and seen.lat is not None:  # placed already: nothing to learn
+            message.add_reading(reading, family)
+            continue
         raw_lat = item.get("lat")
         raw_lon = item.get("lon")
         lat = None if raw_lat is None else _coordinate(raw_lat, -90, 90)
         lon = None if raw_lon is None else _coordinate(raw_lon, -180, 180)
         if lat is None or lon is None:
             lat = lon = None
-        name, unit_text, family = known
-        reading = Reading(station_key, name, value, unit_text, observed)
-        if message.knows(station_key, lat):
+        if seen is not None and lat is None:
             message.add_reading(reading, family)
             continue
         station_name = item.get("name")
