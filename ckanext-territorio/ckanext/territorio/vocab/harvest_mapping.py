@@ -25,6 +25,7 @@ Slug = Annotated[
     str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", description="a-z, 0-9, - y _")
 ]
 Texts = tuple[Text, ...]
+_MEMO_SIZE = 4096
 
 
 def name_key(value: str) -> str:
@@ -105,6 +106,8 @@ class HarvestMapping:
     units: Mapping[str, str]
     rules: tuple[Rule, ...]
     _by_alias: dict[str, Variable] = field(default_factory=dict, repr=False, compare=False)
+    # name as sent → variable (or None): name_key is slow and streams repeat a few names
+    _by_name: dict[str, Variable | None] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for variable in self.variables.values():
@@ -113,9 +116,15 @@ class HarvestMapping:
 
     def variable(self, *names: str | None) -> Variable | None:
         """The first of ``names`` (a remote name, code or description) that is a known variable."""
+        memo = self._by_name
         for name in names:
             if name:
-                found = self._by_alias.get(name_key(name))
+                try:
+                    found = memo[name]
+                except KeyError:
+                    if len(memo) >= _MEMO_SIZE:
+                        memo.clear()  # bounded: remote names are not trusted to repeat
+                    found = memo[name] = self._by_alias.get(name_key(name))
                 if found is not None:
                     return found
         return None

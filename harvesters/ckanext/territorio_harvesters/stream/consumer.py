@@ -3,8 +3,9 @@
 Every ``refresh_seconds`` the active ``mqtt`` harvest sources are read again: a new source
 is connected and subscribed, a changed one reconnected (same session; topics no longer
 configured are unsubscribed), a deleted or deactivated one disconnected and its session
-dropped. Messages wait in one inbox; a batch is cut after ``flush_seconds`` (or
-``batch_messages``) and then, in order:
+dropped. Messages wait in one inbox; a batch is cut when the inbox goes idle
+(``IDLE_SECONDS``), when its oldest message has waited ``flush_seconds``, or at
+``batch_messages`` or ``BATCH_BYTES`` of payload, and then, in order:
 
 1. each message is parsed (``messages``); an unreadable one is a dead letter;
 2. a station or series the source's datasets lack makes them grow (``datasets.Publisher``,
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 
 HOLD_SECONDS = 10.0  # a source whose datasets could not be made waits this long to retry
 RETRY_SECONDS = 30.0  # a broker address that could not be used is tried again after this
+IDLE_SECONDS = 0.02  # a batch is cut when no message comes for this long
+BATCH_BYTES = 4 * 1024 * 1024  # payload bytes in a batch (some 20,000-50,000 readings) at most
 
 
 @dataclass(frozen=True)
@@ -222,20 +225,29 @@ class Consumer:
             self.close()
 
     def _collect(self, wait: float) -> list[Inbound]:
+        """A batch: what waits in the inbox, cut when the inbox goes idle, when the oldest
+        message has waited ``flush_seconds``, or at ``batch_messages`` or BATCH_BYTES."""
+        inbox = self.inbox
         try:
-            first = self.inbox.get(timeout=wait) if wait > 0 else self.inbox.get_nowait()
+            first = inbox.get(timeout=wait) if wait > 0 else inbox.get_nowait()
         except queue.Empty:
             return []
         batch = [first]
-        deadline = time.monotonic() + self.flush_seconds
-        while len(batch) < self.batch_messages:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
+        size = len(first.payload)
+        deadline = first.received + self.flush_seconds
+        while len(batch) < self.batch_messages and size < BATCH_BYTES:
             try:
-                batch.append(self.inbox.get(timeout=remaining))
+                item = inbox.get_nowait()  # a backlog is taken whole, without waiting
             except queue.Empty:
-                break
+                remaining = min(IDLE_SECONDS, deadline - time.monotonic())
+                if remaining <= 0:
+                    break
+                try:
+                    item = inbox.get(timeout=remaining)
+                except queue.Empty:
+                    break  # idle: nothing more is coming now
+            batch.append(item)
+            size += len(item.payload)
         return batch
 
     def _flush_safely(self, batch: list[Inbound]) -> None:

@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 from ckanext.territorio.vocab.harvest_mapping import HarvestMapping
@@ -59,17 +60,24 @@ class Message:
         known = self.stations.get(station.id)
         if known is None or (known.lat is None and station.lat is not None):
             self.stations[station.id] = station
-        self.streams.setdefault(
-            (reading.station_id, reading.variable),
-            Stream(
+        self._series(reading, family)
+        self.readings.append(reading)
+
+    def add_reading(self, reading: Reading, family: str) -> None:
+        """Add a reading of a station already here, with nothing new to say about it."""
+        self._series(reading, family)
+        self.readings.append(reading)
+
+    def _series(self, reading: Reading, family: str) -> None:
+        key = (reading.station_id, reading.variable)
+        if key not in self.streams:  # built only when new: most readings repeat a series
+            self.streams[key] = Stream(
                 key=f"{reading.station_id}#{reading.variable}",
                 station_id=reading.station_id,
                 variable=reading.variable,
                 unit=reading.unit,
                 family=family,
-            ),
-        )
-        self.readings.append(reading)
+            )
 
 
 def parse(
@@ -120,43 +128,72 @@ def _coordinate(value: Any, low: float, high: float) -> float | None:
 def _flat(data: Any, mapping: HarvestMapping) -> Message:
     message = Message()
     items = _items(data, "objetos")
+    # (variable as sent, unit as sent) → (name, unit, family): a message repeats a few series
+    series: dict[tuple[Any, Any], tuple[str, str, str] | None] = {}
     for index, item in enumerate(items):
-        where = f"[{index}] " if len(items) > 1 else ""
         if not isinstance(item, Mapping):
+            where = f"[{index}] " if len(items) > 1 else ""
             raise MessageError(f"{where}se esperaba un objeto JSON con station, variable, value y observed_at")
         station_id = item.get("station")
-        if not isinstance(station_id, (str, int)) or isinstance(station_id, bool) or not str(station_id).strip():
-            raise MessageError(f"{where}'station': falta o no es un texto")
+        if isinstance(station_id, str):
+            station_key = station_id.strip()
+        elif isinstance(station_id, int) and not isinstance(station_id, bool):
+            station_key = str(station_id)
+        else:
+            station_key = ""
+        if not station_key:
+            raise MessageError(f"{_where(index, items)}'station': falta o no es un texto")
         raw_variable = item.get("variable")
-        variable = mapping.variable(raw_variable) if isinstance(raw_variable, str) else None
-        if variable is None:
-            raise MessageError(f"{where}'variable': {str(raw_variable)[:60]!r} no es una variable conocida")
-        value = as_number(item.get("value"))
+        unit = item.get("unit")
+        try:
+            known = series[(raw_variable, unit)]
+        except (KeyError, TypeError):  # TypeError: a list or object as variable or unit
+            variable = mapping.variable(raw_variable) if isinstance(raw_variable, str) else None
+            known = None if variable is None else (
+                variable.name,
+                mapping.unit(unit if isinstance(unit, str) else None, variable.unit),
+                variable.family,
+            )
+            if isinstance(raw_variable, str) and (unit is None or isinstance(unit, str)):
+                series[(raw_variable, unit)] = known
+        if known is None:
+            raise MessageError(f"{_where(index, items)}'variable': {str(raw_variable)[:60]!r} no es una variable conocida")
+        raw_value = item.get("value")
+        # a JSON float is the common case: as_number only for the rest
+        value = raw_value if type(raw_value) is float and isfinite(raw_value) else as_number(raw_value)
         if value is None:
-            raise MessageError(f"{where}'value': {str(item.get('value'))[:60]!r} no es un número")
+            raise MessageError(f"{_where(index, items)}'value': {str(raw_value)[:60]!r} no es un número")
         observed = parse_time(item.get("observed_at"))
         if observed is None:
-            raise MessageError(f"{where}'observed_at': se esperaba una fecha ISO 8601 con zona horaria")
-        unit = item.get("unit")
-        station_key = str(station_id).strip()
-        lat = _coordinate(item.get("lat"), -90, 90)
-        lon = _coordinate(item.get("lon"), -180, 180)
-        name = item.get("name")
+            raise MessageError(f"{_where(index, items)}'observed_at': se esperaba una fecha ISO 8601 con zona horaria")
+        name, unit_text, family = known
+        reading = Reading(station_key, name, value, unit_text, observed)
+        seen = message.stations.get(station_key)
+        if seen is not None and seen.lat is not None:  # placed already: nothing to learn
+            message.add_reading(reading, family)
+            continue
+        raw_lat = item.get("lat")
+        raw_lon = item.get("lon")
+        lat = None if raw_lat is None else _coordinate(raw_lat, -90, 90)
+        lon = None if raw_lon is None else _coordinate(raw_lon, -180, 180)
+        if lat is None or lon is None:
+            lat = lon = None
+        if seen is not None and lat is None:
+            message.add_reading(reading, family)
+            continue
+        station_name = item.get("name")
         station = Station(
             id=station_key,
-            name=str(name).strip() if isinstance(name, str) and name.strip() else station_key,
-            lon=lon if lat is not None else None,
-            lat=lat if lon is not None else None,
+            name=station_name.strip() if isinstance(station_name, str) and station_name.strip() else station_key,
+            lon=lon,
+            lat=lat,
         )
-        reading = Reading(
-            station_key,
-            variable.name,
-            value,
-            mapping.unit(unit if isinstance(unit, str) else None, variable.unit),
-            observed,
-        )
-        message.add(station, reading, variable.family)
+        message.add(station, reading, family)
     return message
+
+
+def _where(index: int, items: list[Any]) -> str:
+    return f"[{index}] " if len(items) > 1 else ""
 
 
 # --- SensorThings MQTT extension -----------------------------------------------------------------
