@@ -110,7 +110,9 @@ def test_dimension_page_from_its_card(portal, browser, screenshot):
     assert counts_text(datasets, initiatives) in page
     lead = text(browser.find_element(By.CSS_SELECTOR, ".territorio-lead-item"))
     assert lead.startswith("Región del Biobío")
-    assert "Región líder en Medio Ambiente: economía circular, gestión de residuos" in lead
+    # the plan's lead is the whole dimension, "incluyendo especialmente" the two sub-dimensions
+    assert "Región líder en Medio Ambiente" in lead
+    assert "La dimensión completa, «incluyendo especialmente»: Economía circular, Gestión de residuos." in lead
     listed = browser.find_elements(By.CSS_SELECTOR, ".dataset-list .dataset-heading a")
     assert len(listed) == min(datasets, 10)
     assert "Calidad del aire en Santiago centro" in [text(a) for a in listed]
