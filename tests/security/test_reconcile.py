@@ -20,7 +20,12 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues"),
 ]
 
-LATER = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+
+
+def later() -> dt.datetime:
+    """An hour from now, past both grace periods (taken per test: the whole suite runs longer
+    than the link grace, so a time fixed when the module is collected would not be past it)."""
+    return dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
 
 
 def saved_without_checks() -> str:
@@ -38,14 +43,14 @@ def test_a_dataset_the_listeners_missed_is_found_and_checked():
     assert policy_store.latest_dataset(missed, "metadata") is None
     assert quality_store.get(missed) is None
 
-    assert reconcile.unchecked(LATER) == [missed]
-    assert reconcile.run(LATER) == [missed]
+    assert reconcile.unchecked(later()) == [missed]
+    assert reconcile.run(later()) == [missed]
 
     assert policy_store.latest_dataset(missed, "metadata") is not None
     assert policy_store.latest_for_resources([r.id for r in model.Package.get(missed).resources])
     assert quality_store.get(missed) is not None
-    assert checked not in reconcile.unchecked(LATER)
-    assert reconcile.unchecked(LATER) == []
+    assert checked not in reconcile.unchecked(later())
+    assert reconcile.unchecked(later()) == []
 
 
 def test_a_save_still_within_its_grace_period_is_left_to_its_own_listeners():
@@ -66,14 +71,14 @@ def test_a_link_check_whose_queueing_was_lost_is_queued_again(monkeypatch):
     dataset = TerritorialDataset(resources=[{"url": "http://datos.temuco.example/mp25.csv", "format": "CSV",
                                              "name": "Mediciones"}])
     jobs.get_queue("territorio").empty()  # what a crash between the score and the queueing leaves
-    assert reconcile.unlinked(LATER) == [dataset["id"]]
-    assert reconcile.unchecked(LATER) == []
+    assert reconcile.unlinked(later()) == [dataset["id"]]
+    assert reconcile.unchecked(later()) == []
     assert dataset["id"] not in reconcile.unlinked(dt.datetime.now(dt.UTC))  # within its grace
 
-    assert reconcile.run(LATER) == [dataset["id"]]
+    assert reconcile.run(later()) == [dataset["id"]]
     titles = [job["title"] for job in call_action("job_list", queues=["territorio"])]
     assert titles == [f"territorio: revisión de enlaces {dataset['id']}"]
     jobs.Worker(["territorio"]).work(burst=True)
     checks = model.Session.query(LinkCheck).filter_by(package_id=dataset["id"]).all()
     assert len(checks) == 1 and checks[0].url == "http://datos.temuco.example/mp25.csv"
-    assert reconcile.unlinked(LATER) == []
+    assert reconcile.unlinked(later()) == []
