@@ -145,6 +145,18 @@ def wait_for(browser: WebDriver, condition: Callable[[WebDriver], Any], timeout:
     return WebDriverWait(browser, timeout).until(condition)
 
 
+def popup_lines(browser: WebDriver) -> list[str]:
+    """The open map popup's lines, once it shows (Leaflet fades it in: until then Selenium
+    reads no text)."""
+
+    def shown(driver: WebDriver) -> list[str] | bool:
+        found = driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")
+        text = found[0].text if found else ""
+        return [" ".join(line.split()) for line in text.splitlines()] if text.strip() else False
+
+    return wait_for(browser, shown)
+
+
 def press(browser: WebDriver, selector: str) -> None:
     """Clicks as a person would, with the element scrolled to the middle of the window."""
     element = browser.find_element(By.CSS_SELECTOR, selector)
@@ -283,8 +295,7 @@ def test_stations_map_colours_each_station(portal, sensor_dataset, browser, scre
 
     museo = browser.find_element(By.CSS_SELECTOR, "path[data-station='est-museo']")
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", museo)
-    popup = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
-    lines = [" ".join(line.split()) for line in popup.text.splitlines()]
+    lines = popup_lines(browser)
     assert lines[:3] == ["Museo Ferroviario", "Material particulado fino MP2,5: 95 µg/m³", "Categoría: Alerta"]
     assert lines[3].startswith("hace 1 hora")
     screenshot("25-mapa-estaciones")
@@ -294,8 +305,7 @@ def test_map_variable_without_an_index_and_stale_popup(portal, sensor_dataset, b
     open_map(browser, resource_page(portal, sensor_dataset, "GeoJSON"))
     plc = browser.find_element(By.CSS_SELECTOR, "path[data-station='est-plc']")
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", plc)
-    popup = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
-    lines = [" ".join(line.split()) for line in popup.text.splitlines()]
+    lines = popup_lines(browser)
     assert lines[:3] == ["Padre Las Casas", "Material particulado fino MP2,5: 20 µg/m³", "Lectura antigua (más de 3 h)"]
     assert lines[3].startswith("hace 30 horas")
 

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.logic import ValidationError
 from ckan.tests.helpers import call_action
+from ckan_processes import CKAN, layered_ini, processes
 from harvest_helpers import PLUGINS, datastore_sql, harvest_marks, observations_resource
 
 from ckanext.territorio.model import stream_dead_letter
@@ -33,7 +33,6 @@ from ckanext.territorio.secrets.keys import MASK
 
 BROKER = "mqtt://127.0.0.1:1883"
 STREAM_PLUGINS = f"{PLUGINS} territorio_mqtt"
-CKAN = str(Path(sys.executable).with_name("ckan"))
 
 pytestmark = [*harvest_marks, pytest.mark.ckan_config("ckan.plugins", STREAM_PLUGINS)]
 
@@ -45,51 +44,32 @@ def prefix() -> str:
 
 @pytest.fixture
 def stream_ini(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    base = Path(request.config.getoption("--ckan-ini")).resolve()
-    ini = tmp_path / "stream.ini"
-    ini.write_text(
-        "[app:main]\n"
-        f"use = config:{base}\n"
-        f"ckan.plugins = {STREAM_PLUGINS}\n"
-        "ckanext.territorio.harvest.allow_networks = 127.0.0.1\n"
-        "ckanext.territorio.stream.flush_ms = 200\n"
-        "ckanext.territorio.stream.batch_messages = 50\n"
-        "ckanext.territorio.stream.refresh_seconds = 1\n"
-        "ckanext.territorio.stream.session_expiry = 300\n"
-    )
-    return ini
+    return layered_ini(request, tmp_path / "stream.ini", STREAM_PLUGINS, {
+        "ckanext.territorio.harvest.allow_networks": "127.0.0.1",
+        "ckanext.territorio.stream.flush_ms": 200,
+        "ckanext.territorio.stream.batch_messages": 50,
+        "ckanext.territorio.stream.refresh_seconds": 1,
+        "ckanext.territorio.stream.session_expiry": 300,
+    })
 
 
 @pytest.fixture
 def consumer(stream_ini: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
-    """Start `ckan territorio stream run` subprocesses; every one is stopped at the end."""
-    started: list[subprocess.Popen[bytes]] = []
+    """Start `ckan territorio stream run` subprocesses; every one is stopped (SIGTERM) at the end."""
+    with processes(graceful=True) as running:
 
-    def start() -> subprocess.Popen[bytes]:
-        out = stream_ini.with_suffix(f".{len(started)}.out")
-        with open(stream_ini.with_suffix(f".{len(started)}.log"), "wb") as log, open(out, "wb") as stdout:
-            process = subprocess.Popen(
-                [CKAN, "-c", str(stream_ini), "territorio", "stream", "run"],
-                stdout=stdout,
-                stderr=log,
-            )
-        started.append(process)
-        # CKAN loaded, the loop about to start
-        wait_for(lambda: process.poll() is not None or "Consumidor MQTT" in out.read_text(), 60, "el consumidor")
-        assert process.poll() is None, stream_ini.with_suffix(f".{len(started) - 1}.log").read_text()[-3000:]
-        return process
+        def start() -> subprocess.Popen[bytes]:
+            n = len(running.started)
+            out, log_path = stream_ini.with_suffix(f".{n}.out"), stream_ini.with_suffix(f".{n}.log")
+            with open(log_path, "wb") as log, open(out, "wb") as stdout:
+                process = running.start([CKAN, "-c", str(stream_ini), "territorio", "stream", "run"],
+                                        stdout=stdout, stderr=log)
+            # CKAN loaded, the loop about to start
+            wait_for(lambda: process.poll() is not None or "Consumidor MQTT" in out.read_text(), 60, "el consumidor")
+            assert process.poll() is None, log_path.read_text()[-3000:]
+            return process
 
-    try:
         yield start
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -349,15 +329,18 @@ class TestFailures:
         first = consumer()
         wait_for(lambda: publish(publisher, f"{prefix}/s", flat("s0", "pm25", 0, 0)) or rows_of(source["id"]),
                  30, "la suscripción")
+        # half before the kill, half while the consumer is dead (the broker keeps them for its
+        # persistent session): the kill lands mid-stream however fast the consumer is
         total = 600
-        for i in range(1, total + 1):
-            payload = flat(f"s{i % 20}", "pm25", float(i), i)
-            publisher.publish(f"{prefix}/s", json.dumps(payload).encode(), qos=1)
+        for i in range(1, total // 2 + 1):
+            publisher.publish(f"{prefix}/s", json.dumps(flat(f"s{i % 20}", "pm25", float(i), i)).encode(), qos=1)
         wait_for(lambda: counts(source["id"])[0] > 1, 30, "las primeras filas")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         partial = counts(source["id"])[0]
-        assert partial < total + 1  # killed in the middle
+        for i in range(total // 2 + 1, total + 1):
+            publish(publisher, f"{prefix}/s", flat(f"s{i % 20}", "pm25", float(i), i))
+        assert partial <= total // 2 + 1  # killed before the second half was even sent
         consumer()
         wait_for(lambda: counts(source["id"])[0] >= total + 1, 60, "todas las mediciones")
         assert counts(source["id"]) == (total + 1, total + 1)
