@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.logic import ValidationError
 from ckan.tests.helpers import call_action
+from ckan_processes import CKAN, layered_ini, processes
 from harvest_fakes import (
     OpenAQService,
     SensorThingsService,
@@ -39,33 +39,25 @@ UTC = dt.UTC
 START = dt.datetime(2024, 6, 1, tzinfo=UTC)
 STATIONS, READINGS = 12, 600
 STALE_AFTER = 3  # seconds (consumers.ini)
-CKAN = str(Path(sys.executable).with_name("ckan"))
 
 pytestmark = [*harvest_marks, pytest.mark.usefixtures("clean_queues")]
 
 
 @pytest.fixture
 def consumer_ini(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    base = Path(request.config.getoption("--ckan-ini")).resolve()
-    ini = tmp_path / "consumers.ini"
-    ini.write_text(
-        "[app:main]\n"
-        f"use = config:{base}\n"
-        f"ckan.plugins = {PLUGINS}\n"
-        "ckanext.territorio.harvest.allow_networks = 127.0.0.1\n"
-        "ckanext.territorio.harvest.backoff_ms = 10\n"
-        "ckanext.territorio.harvest.batch_rows = 300\n"
-        f"ckanext.territorio.harvest.stale_after = {STALE_AFTER}\n"
-        f"ckan.storage_path = {tmp_path / 'storage'}\n"
-        "ckan.harvest.timeout = 10\n"
-    )
-    return ini
+    return layered_ini(request, tmp_path / "consumers.ini", PLUGINS, {
+        "ckanext.territorio.harvest.allow_networks": "127.0.0.1",
+        "ckanext.territorio.harvest.backoff_ms": 10,
+        "ckanext.territorio.harvest.batch_rows": 300,
+        "ckanext.territorio.harvest.stale_after": STALE_AFTER,
+        "ckan.storage_path": tmp_path / "storage",
+        "ckan.harvest.timeout": 10,
+    })
 
 
 @pytest.fixture
 def consumers(consumer_ini: Path) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
     """Start ``gather-consumer`` / ``fetch-consumer`` processes; all are killed at the end."""
-    started: list[subprocess.Popen[bytes]] = []
     from ckan.plugins.toolkit import config
     from ckanext.harvest import queue
 
@@ -78,24 +70,14 @@ def consumers(consumer_ini: Path) -> Iterator[Callable[[str], subprocess.Popen[b
     # ckanext-harvest waits on a bare BLPOP: give the consumers a long socket timeout (#581)
     env = dict(os.environ, CKAN_REDIS_URL=f"{config['ckan.redis.url']}?socket_timeout=3600")
 
-    def start(kind: str) -> subprocess.Popen[bytes]:
-        with open(consumer_ini.with_suffix(f".{kind}.{len(started)}.log"), "wb") as log:
-            process = subprocess.Popen(
-                [CKAN, "-c", str(consumer_ini), "harvester", f"{kind}-consumer"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        started.append(process)
-        return process
+    with processes(graceful=False) as running:
 
-    try:
+        def start(kind: str) -> subprocess.Popen[bytes]:
+            with open(consumer_ini.with_suffix(f".{kind}.{len(running.started)}.log"), "wb") as log:
+                return running.start([CKAN, "-c", str(consumer_ini), "harvester", f"{kind}-consumer"],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=log)
+
         yield start
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
 
 
 def tick(consumer_ini: Path) -> str:
@@ -157,7 +139,9 @@ def registry_waiters() -> int:
         return int(
             connection.execute(
                 sa.text(
+                    # pg_locks spans the cluster: other test workers' databases are not ours
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                     "AND classid = :high AND objid = :low AND objsubid = 1"
                 ),
                 {"high": LOCK_KEY >> 32, "low": LOCK_KEY & 0xFFFFFFFF},

@@ -32,12 +32,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import config, current
+from ..timeseries import readings
 from .sensor_ranges import SensorRanges
 
 log = logging.getLogger(__name__)
 
-# the observations table's columns this module reads (harvesters/store.py COLUMNS)
-COLUMNS = ("station_id", "variable", "value", "unit", "observed_at")
 DEFAULT_FLATLINE_HOURS = 6.0
 MIN_FLATLINE_READINGS = 3
 UNKNOWN_INTERVAL_FLATLINE_READINGS = 6
@@ -84,35 +83,11 @@ def flatline_readings(interval: dt.timedelta | None, hours: float = DEFAULT_FLAT
 
 
 def observations_table(package: Mapping[str, Any]) -> str | None:
-    """The id of the dataset's first resource whose DataStore table has the observations layout."""
-    candidates = [
-        str(resource["id"])
-        for resource in package.get("resources") or ()
-        if resource.get("id")
-        and resource.get("state", "active") == "active"
-        and (resource.get("url_type") == "datastore" or resource.get("datastore_active") in (True, "true", "True"))
-    ]
-    if not candidates:
+    """The id of the dataset's first resource whose DataStore table has the observations
+    layout; None also when the DataStore is not configured."""
+    if _engine() is None:
         return None
-    engine = _engine()
-    if engine is None:
-        return None
-    with engine.connect() as connection:
-        found = {
-            row[0]
-            for row in connection.execute(
-                sa.text(
-                    "SELECT c.relname FROM pg_class c "
-                    "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
-                    "JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped "
-                    "AND a.attname = ANY(:columns) "
-                    "WHERE c.relname = ANY(:ids) AND c.relkind IN ('r', 'p') "
-                    "GROUP BY c.relname HAVING count(*) = :wanted"
-                ),
-                {"columns": list(COLUMNS), "ids": candidates, "wanted": len(COLUMNS)},
-            )
-        }
-    return next((rid for rid in candidates if rid in found), None)
+    return readings.observations_resource(package)
 
 
 def sensor_facts(

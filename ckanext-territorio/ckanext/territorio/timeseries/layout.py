@@ -37,6 +37,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 KEY = ("station_id", "variable", "observed_at")
 NAMES = tuple(name for name, _type, _label in COLUMNS)
+# the columns a table needs to be read as observations (extras is optional)
+REQUIRED = ("station_id", "variable", "value", "unit", "observed_at")
 CHANNEL = "territorio_readings"
 TRIGGER = "territorio_live"
 FUNCTION = "territorio_readings_notify"
@@ -49,7 +51,7 @@ def ident(name: str) -> str:
 
 def is_observations(columns: set[str]) -> bool:
     """Whether a table with these columns has the observations layout."""
-    return {"station_id", "variable", "value", "unit", "observed_at"} <= columns
+    return set(REQUIRED) <= columns
 
 
 def _index_name(resource_id: str, suffix: str) -> str:

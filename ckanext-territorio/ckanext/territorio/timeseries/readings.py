@@ -16,12 +16,12 @@ import dataclasses
 import datetime as dt
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-from .layout import ident, is_observations
+from .layout import REQUIRED, ident, is_observations
 from .params import ZONE_NAME, Invalid, ReadingsQuery, decode_cursor, encode_cursor
 
 STATEMENT_TIMEOUT_MS = 15_000
@@ -276,8 +276,9 @@ def fetch(resource_id: str, query: ReadingsQuery, cursor: str | None = None) -> 
     return Page(records=records, next=next_cursor, aggregate=query.aggregate)
 
 
-def observations_resource(package: dict[str, Any]) -> str | None:
-    """The id of the dataset's first DataStore resource whose table has the observations layout."""
+def observations_resource(package: Mapping[str, Any]) -> str | None:
+    """The id of the dataset's first DataStore resource whose table has the observations layout
+    (one catalogue query for all of its resources)."""
     candidates = [
         str(resource["id"])
         for resource in package.get("resources") or ()
@@ -288,7 +289,18 @@ def observations_resource(package: dict[str, Any]) -> str | None:
     if not candidates:
         return None
     with read_engine().connect() as connection:
-        for resource_id in candidates:
-            if is_observations(columns(connection, resource_id)):
-                return resource_id
-    return None
+        found = {
+            row[0]
+            for row in connection.execute(
+                sa.text(
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
+                    "JOIN pg_attribute a ON a.attrelid = c.oid AND NOT a.attisdropped "
+                    "AND a.attname = ANY(:columns) "
+                    "WHERE c.relname = ANY(:ids) AND c.relkind IN ('r', 'p') "
+                    "GROUP BY c.relname HAVING count(*) = :wanted"
+                ),
+                {"columns": list(REQUIRED), "ids": candidates, "wanted": len(REQUIRED)},
+            )
+        }
+    return next((rid for rid in candidates if rid in found), None)
