@@ -34,14 +34,20 @@ main() {
     write_ini test
     apply_datastore_permissions "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"
     prepare_test_db
+    local workers parallel=()
+    workers="$(test_workers "$#")"
+    if ((workers > 1)); then
+        prepare_worker_databases "$workers"
+        parallel=(-n "$workers" --dist loadfile)
+    fi
 
     run_linters
 
-    step "pytest..."
+    step "pytest${parallel[*]:+ en $workers procesos}..."
     local rc=0 args=("$@")
     ((${#args[@]})) || args=(tests)
     (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m pytest --ckan-ini="$TERRITORIO_TEST_INI" \
-        -p no:cacheprovider -ra "${args[@]}") || rc=$?
+        -p no:cacheprovider -ra "${parallel[@]}" "${args[@]}") || rc=$?
     pytest_verdict "$rc" $((SECONDS - started)) || return
     # The whole suite (no arguments) also runs CKAN's own search tests; so does
     # TERRITORIO_TEST_CORE=1 with arguments.
@@ -93,6 +99,58 @@ pytest_verdict() {
         *) printf '%s==> Pruebas fallidas: pytest terminó con código %s (%ss)%s\n' "$_c_red" "$rc" "$elapsed" "$_c_off" >&2 ;;
     esac
     return "$rc"
+}
+
+# test_workers ARGC: how many pytest processes (pytest-xdist) run the suite. The whole
+# suite (no arguments) takes one per core, at most 4; TERRITORIO_TEST_WORKERS=N decides
+# otherwise (1: one process, as a run with arguments takes by default).
+test_workers() {
+    local argc="$1" cores
+    if [[ -n "${TERRITORIO_TEST_WORKERS:-}" ]]; then  # set and not empty
+        [[ "$TERRITORIO_TEST_WORKERS" =~ ^[1-9][0-9]*$ ]] \
+            || die "TERRITORIO_TEST_WORKERS debe ser un entero positivo (se recibió '$TERRITORIO_TEST_WORKERS')"
+        echo "$TERRITORIO_TEST_WORKERS"
+    elif ((argc == 0)); then
+        cores="$(nproc 2>/dev/null || echo 1)"
+        echo $((cores > 4 ? 4 : cores))
+    else
+        echo 1
+    fi
+}
+
+# prepare_worker_databases N: worker gw0 uses the test databases and .run/test.ini; each
+# other worker gwK its own copies (ckan_test_gwK, datastore_test_gwK, made from the migrated
+# test databases as templates), its own Redis db (TERRITORIO_TEST_REDIS_DB + 4K) and .run/test-gwK.ini, which
+# tests/conftest.py hands to CKAN in that worker.
+prepare_worker_databases() {
+    local count="$1" k
+    for ((k = 1; k < count; k++)); do
+        prepare_worker_database "$k"
+    done
+}
+
+# prepare_worker_database K: locals shadow the test settings for the functions it calls.
+prepare_worker_database() {
+    local k="$1"
+    local source_db="$TERRITORIO_TEST_DB" source_datastore="$TERRITORIO_TEST_DATASTORE_DB"
+    local TERRITORIO_TEST_WORKER="gw$k"
+    local TERRITORIO_TEST_INI="$TERRITORIO_RUN/test-gw$k.ini"
+    local TERRITORIO_TEST_REDIS_DB=$((TERRITORIO_TEST_REDIS_DB + k * ${TERRITORIO_TEST_REDIS_STRIDE:-4}))
+    local TERRITORIO_TEST_DB="${source_db}_gw$k"
+    local TERRITORIO_TEST_DATASTORE_DB="${source_datastore}_gw$k"
+    ((TERRITORIO_TEST_REDIS_DB >= 2 && TERRITORIO_TEST_REDIS_DB <= 15)) \
+        || die "El proceso gw$k usaría la base Redis $TERRITORIO_TEST_REDIS_DB (0 y 1 son del portal; hay 16): elija otro TERRITORIO_TEST_REDIS_DB o TERRITORIO_TEST_REDIS_STRIDE"
+    step "Proceso de pruebas gw$k: bases $TERRITORIO_TEST_DB y $TERRITORIO_TEST_DATASTORE_DB, Redis $TERRITORIO_TEST_REDIS_DB..."
+    # a fresh copy each run: nothing a crashed earlier run left behind
+    pg_super -d postgres -c "DROP DATABASE IF EXISTS $TERRITORIO_TEST_DB WITH (FORCE)" \
+        -c "DROP DATABASE IF EXISTS $TERRITORIO_TEST_DATASTORE_DB WITH (FORCE)" \
+        -c "CREATE DATABASE $TERRITORIO_TEST_DB TEMPLATE $source_db OWNER $TERRITORIO_DB_OWNER" \
+        -c "CREATE DATABASE $TERRITORIO_TEST_DATASTORE_DB TEMPLATE $source_datastore OWNER $TERRITORIO_DB_OWNER" \
+        >/dev/null || die "No se pudieron copiar las bases de pruebas para el proceso gw$k"
+    # a template copy leaves the database's own settings behind (PostGIS's search_path)
+    _ensure_postgis "$TERRITORIO_TEST_DB" >/dev/null
+    write_ini test
+    apply_datastore_permissions "$TERRITORIO_TEST_DB" "$TERRITORIO_TEST_DATASTORE_DB"
 }
 
 # The test database is disposable: bring it to the migration head, and when

@@ -1,6 +1,9 @@
 """Shared fixtures: CKAN's pytest plugin plus our migrations."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import ckan.plugins as plugins
 import pytest
 from ckan import model
@@ -20,6 +23,18 @@ def pytest_ignore_collect(collection_path, config):
     ):
         return True
     return None
+
+def pytest_configure(config):
+    """A pytest-xdist worker other than the first runs on its own databases: deploy/test.sh
+    writes ``test-gwK.ini`` beside the test ini for worker gwK (CKAN reads it at session start)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    ini = config.getoption("ckan_ini", default=None)
+    if worker != "gw0" and ini:
+        own = Path(ini).with_name(f"{Path(ini).stem}-{worker}.ini")
+        if not own.exists():
+            raise pytest.UsageError(f"{own} no existe: deploy/test.sh lo escribe para el proceso {worker}")
+        config.option.ckan_ini = str(own)
+
 
 # Property tests judge outcomes, not speed: on a busy machine (CI runs beside other work)
 # generating examples may be slow, which is no failure of the code under test.

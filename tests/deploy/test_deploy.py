@@ -86,6 +86,26 @@ def test_pytest_success_and_no_tests_collected_pass(code: int):
         assert "no recolectó ninguna prueba (código 5)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("argc", "setting", "cores", "workers"),
+    [(0, "", "2", "2"), (0, "", "1", "1"), (0, "", "16", "4"), (3, "", "8", "1"), (3, "3", "2", "3"), (0, "1", "8", "1")],
+)
+def test_the_whole_suite_takes_one_process_per_core_and_a_partial_run_one(argc, setting, cores, workers):
+    # nproc answers what the test says: the machine's core count is not the subject here
+    result = bash(f"nproc() {{ echo {cores}; }}; source deploy/test.sh; test_workers {argc}",
+                  TERRITORIO_TEST_WORKERS=setting)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == workers
+
+
+def test_a_bad_worker_count_is_refused_in_spanish():
+    result = bash("source deploy/test.sh; test_workers 0", TERRITORIO_TEST_WORKERS="dos")
+
+    assert result.returncode != 0
+    assert "TERRITORIO_TEST_WORKERS debe ser un entero positivo" in result.stderr
+
+
 @pytest.mark.parametrize("code", [1, 2, 3, 4])
 def test_real_pytest_failures_keep_their_code(code: int):
     result = bash(f"source deploy/test.sh; pytest_verdict {code} 12")
