@@ -74,6 +74,7 @@ class TestTick:
 
         redis = queue.get_connection()
         fetch = queue.get_fetch_routing_key()
+        redis.delete(fetch)  # what earlier tests of this process queued is not this test's
         old = (dt.datetime.now() - dt.timedelta(minutes=10)).strftime(liveness.TIME_FORMAT)
         redis.set(f"{fetch}:objeto-muerto", old)
         redis.set(f"{fetch}:objeto-vivo", old)

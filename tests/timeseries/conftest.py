@@ -14,10 +14,19 @@ from ckanext.territorio_harvesters import store
 
 
 @pytest.fixture
-def sensor_dataset() -> Callable[..., dict[str, Any]]:
-    """A territorial dataset with an observations resource whose table holds ``rows``."""
+def sensor_dataset(test_request_context) -> Callable[..., dict[str, Any]]:
+    """A territorial dataset with an observations resource whose table holds ``rows``.
+
+    Created inside a request of an app with this test's plugins (and only then: a context
+    kept for the whole test would share its ``g`` with the test's own requests): showing a
+    DataStore resource builds its dump URL, which a context another test left behind may
+    not know."""
 
     def make(rows: list[Row], **fields: Any) -> dict[str, Any]:
+        with test_request_context():
+            return _make(rows, **fields)
+
+    def _make(rows: list[Row], **fields: Any) -> dict[str, Any]:
         dataset = TerritorialDataset(
             resources=[{"url": "_datastore_only_resource", "url_type": "datastore",
                         "name": "Mediciones", "format": "CSV"}],
