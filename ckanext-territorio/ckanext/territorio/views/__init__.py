@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .dcat_catalog import dcat_catalog
+from .developers import developers
 from .dimension import dimension
 from .framework import framework
 from .matrix import matrix
@@ -11,4 +12,4 @@ from .region import region
 from .scoreboard import scoreboard
 from .timeseries import timeseries
 
-__all__ = ["dcat_catalog", "dimension", "framework", "matrix", "plan", "quality", "region", "scoreboard", "timeseries"]
+__all__ = ["dcat_catalog", "developers", "dimension", "framework", "matrix", "plan", "quality", "region", "scoreboard", "timeseries"]

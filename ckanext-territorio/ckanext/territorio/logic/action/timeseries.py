@@ -59,16 +59,23 @@ def _visible_package(context: Context, name_or_id: str) -> Any:
     return package
 
 
+def check_ids(data_dict: DataDict) -> None:
+    """``resource_id`` and ``id`` as texts an id lookup can take (before the auth looks them up)."""
+    for key in ("resource_id", "id"):
+        value = data_dict.get(key)
+        # a NUL reaches PostgreSQL as an error of the driver, not as a missing row
+        if value is not None and (not isinstance(value, str) or len(value) > 200 or "\x00" in value):
+            raise tk.ValidationError({key: [tk._("Debe ser un identificador o nombre")]})
+
+
 def resolve(context: Context, data_dict: DataDict) -> tuple[str, dict[str, Any]]:
     """The observations table (resource id) named by ``resource_id`` or ``id``, and its dataset.
 
     Permissions are core's ``package_show`` auth as the caller (``resource_show``'s own rule).
     """
+    check_ids(data_dict)
     resource_id = data_dict.get("resource_id")
     dataset_id = data_dict.get("id")
-    for key, value in (("resource_id", resource_id), ("id", dataset_id)):
-        if value is not None and (not isinstance(value, str) or len(value) > 200):
-            raise tk.ValidationError({key: [tk._("Debe ser un identificador o nombre")]})
     if resource_id:
         resource = model.Resource.get(resource_id)
         if resource is None or resource.state == "deleted" or resource.package is None:
@@ -123,6 +130,7 @@ def territorio_readings(context: Context, data_dict: DataDict) -> dict[str, Any]
         station, variable and time, and ``next`` (cursor of the next page, or null)
     :rtype: dictionary
     """
+    check_ids(data_dict)
     tk.check_access("territorio_readings", context, data_dict)
     try:
         query = params.readings_query(data_dict, _now())
@@ -201,6 +209,7 @@ def territorio_latest(context: Context, data_dict: DataDict) -> dict[str, Any]:
         ``dataset``, ``resource_id``; or the FeatureCollection
     :rtype: dictionary
     """
+    check_ids(data_dict)
     tk.check_access("territorio_latest", context, data_dict)
     try:
         stations = params.text_list(data_dict, "station", params.MAX_STATIONS)
