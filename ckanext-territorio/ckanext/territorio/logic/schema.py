@@ -61,8 +61,9 @@ def territorio_framework_show(
 ) -> Schema:
     """Parameters of ``territorio_framework_show``: region, dimension, include_comunas."""
     return {
-        "region": [ignore_missing, unicode_safe, clean_text, territorio_region_code],
-        "dimension": [ignore_missing, unicode_safe, clean_text, territorio_dimension_slug],
+        **_region_and_dimension(
+            ignore_missing, unicode_safe, territorio_region_code, territorio_dimension_slug
+        ),
         "include_comunas": [default(True), boolean_validator],
     }
 
@@ -75,9 +76,21 @@ def territorio_plan_show(
     territorio_dimension_slug: Validator,
 ) -> Schema:
     """Parameters of ``territorio_plan_show``: region, dimension."""
+    return _region_and_dimension(
+        ignore_missing, unicode_safe, territorio_region_code, territorio_dimension_slug
+    )
+
+
+def _region_and_dimension(
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    region_code: Validator,
+    dimension_slug: Validator,
+) -> Schema:
+    """The optional region and dimension filters of the framework and plan reads."""
     return {
-        "region": [ignore_missing, unicode_safe, clean_text, territorio_region_code],
-        "dimension": [ignore_missing, unicode_safe, clean_text, territorio_dimension_slug],
+        "region": [ignore_missing, unicode_safe, clean_text, region_code],
+        "dimension": [ignore_missing, unicode_safe, clean_text, dimension_slug],
     }
 
 
