@@ -207,6 +207,11 @@ def test_dataset_page_names_its_territory(portal, browser, screenshot):
     }
     details = text(browser.find_element(By.CSS_SELECTOR, ".additional-info"))
     assert "Cada quince minutos" in details and "transito@temuco.example" not in details
+    shown = api(portal, "territorio_quality_show", id="temuco-flujos-de-transito")
+    badge = browser.find_element(By.CSS_SELECTOR, ".territorio-quality-badge")
+    assert badge.is_displayed()
+    assert text(badge.find_element(By.CSS_SELECTOR, ".territorio-rating")) == shown["rating_label"]
+    assert "puntos" in text(badge) and not badge.find_elements(By.CSS_SELECTOR, ".territorio-quality-badge-fixes")
     screenshot("06-conjunto-de-datos")
 
     click(browser, block.find_element(By.LINK_TEXT, "La Araucanía"))
