@@ -77,3 +77,13 @@ def test_the_region_page_links_its_pdf_for_policy_staff_and_the_scoreboard_for_a
     public = soup_of(app.get(url).body)
     assert public.select_one(".territorio-region-pdf") is None
     assert "/tablero" in [a["href"] for a in public.select(".territorio-region-reports a")]
+
+
+def test_the_badge_and_the_ranking_speak_english_under_en(app, people):
+    found = soup_of(app.get("/en/dataset/aire-temuco", headers=people.headers("member")).body)
+
+    text = text_of(str(found.select_one(".territorio-quality-badge")))
+    assert text.startswith("Metadata quality")
+    assert "How is it calculated?" in text and "To improve this dataset:" in text
+    board = text_of(app.get("/en/tablero").body)
+    assert "index = mean quality × up to date" in board
