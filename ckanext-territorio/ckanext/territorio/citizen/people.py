@@ -1,9 +1,20 @@
 """Who answers the citizen channel: the organizations' editors and admins, and the sysadmins."""
 from __future__ import annotations
 
+from typing import Any
+
 from ckan import model
 
 PUBLISHER_CAPACITIES = ("editor", "admin")
+
+
+def _publisher_membership() -> list[Any]:
+    """The conditions of an active editor or admin membership of a user."""
+    return [
+        model.Member.table_name == "user",
+        model.Member.state == "active",
+        model.Member.capacity.in_(PUBLISHER_CAPACITIES),
+    ]
 
 
 def publisher_org_ids(user_id: str | None) -> list[str]:
@@ -14,10 +25,8 @@ def publisher_org_ids(user_id: str | None) -> list[str]:
         model.Session.query(model.Member.group_id)
         .join(model.Group, model.Group.id == model.Member.group_id)
         .filter(
-            model.Member.table_name == "user",
+            *_publisher_membership(),
             model.Member.table_id == user_id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(PUBLISHER_CAPACITIES),
             model.Group.is_organization.is_(True),
             model.Group.state == "active",
         )
@@ -34,10 +43,8 @@ def publishers_of(org_id: str | None) -> list[model.User]:
         model.Session.query(model.User)
         .join(model.Member, model.Member.table_id == model.User.id)
         .filter(
-            model.Member.table_name == "user",
+            *_publisher_membership(),
             model.Member.group_id == org_id,
-            model.Member.state == "active",
-            model.Member.capacity.in_(PUBLISHER_CAPACITIES),
             model.User.state == "active",
         )
         .order_by(model.User.name)

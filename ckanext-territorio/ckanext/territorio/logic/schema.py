@@ -171,12 +171,16 @@ def comuna_filter(value: Any, context: Context) -> Any:
         raise tk.Invalid(tk._("Comuna desconocida: '{value}'").format(value=value)) from None
 
 
-def organization_name(value: Any, context: Context) -> Any:
-    """An organization's id or name → its name (the scores keep the name)."""
+def _active_organization(value: Any) -> model.Group:
     group = model.Group.get(str(value))
     if group is None or not group.is_organization or group.state != "active":
         raise tk.Invalid(tk._("Organización desconocida: '{value}'").format(value=value))
-    return group.name
+    return group
+
+
+def organization_name(value: Any, context: Context) -> Any:
+    """An organization's id or name → its name (the scores keep the name)."""
+    return _active_organization(value).name
 
 
 def worst_count(value: Any, context: Context) -> Any:
@@ -307,10 +311,7 @@ def subdimension_slug(value: Any, context: Context) -> Any:
 
 def organization_id(value: Any, context: Context) -> Any:
     """An active organization's id or name → its id."""
-    group = model.Group.get(str(value))
-    if group is None or not group.is_organization or group.state != "active":
-        raise tk.Invalid(tk._("Organización desconocida: '{value}'").format(value=value))
-    return group.id
+    return _active_organization(value).id
 
 
 def dataset_id(value: Any, context: Context) -> Any:
