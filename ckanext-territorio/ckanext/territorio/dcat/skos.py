@@ -1,5 +1,7 @@
-"""The framework and the territories as SKOS concept schemes."""
+"""The framework, the territories and the portal's record types as SKOS concept schemes."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
@@ -15,6 +17,41 @@ TERRITORIES_TITLE = LocalizedText(
     es="Territorios de Chile: país, regiones y comunas",
     en="Territories of Chile: country, regions and comunas",
 )
+
+TYPES_TITLE = LocalizedText(
+    es="Tipos de registro del portal Territorio Inteligente",
+    en="Record types of the Smart Territory portal",
+)
+# the dataset type (CKAN ``type``) of the initiatives
+INITIATIVE = "iniciativa"
+
+
+class RecordType(NamedTuple):
+    """A record type of the portal that is not a plain dataset: its label and definition."""
+
+    label: LocalizedText
+    definition: LocalizedText
+
+
+# CKAN dataset type → its concept; the catalogue gives these records this dct:type
+RECORD_TYPES = {
+    INITIATIVE: RecordType(
+        LocalizedText(es="Iniciativa de territorio inteligente", en="Smart territory initiative"),
+        LocalizedText(
+            es=(
+                "Un proyecto, programa o servicio de territorio inteligente de una región o "
+                "comuna (su estado, quién lo lidera, sus dimensiones del plan), no un conjunto "
+                "de datos: no tiene distribuciones; los conjuntos que produce o usa se publican "
+                "aparte."
+            ),
+            en=(
+                "A smart territory project, programme or service of a region or comuna (its "
+                "status, who leads it, its plan dimensions), not a dataset: it has no "
+                "distributions; the datasets it produces or uses are published on their own."
+            ),
+        ),
+    ),
+}
 
 
 def labels(text: LocalizedText) -> list[Literal]:
@@ -55,7 +92,25 @@ def framework_graph(fw: Framework, uris: FrameworkURIs) -> Graph:
     graph.bind("dct", DCTERMS)
     _add_framework(graph, fw, uris)
     _add_territories(graph, fw, uris)
+    add_record_types(graph, uris)
     return graph
+
+
+def add_record_types(graph: Graph, uris: FrameworkURIs) -> None:
+    """The scheme of record types and its concepts (one per entry of RECORD_TYPES)."""
+    scheme = URIRef(uris.types_scheme)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    add_labels(graph, scheme, DCTERMS.title, TYPES_TITLE)
+    add_labels(graph, scheme, SKOS.prefLabel, TYPES_TITLE)
+    for slug, record_type in RECORD_TYPES.items():
+        concept = URIRef(uris.record_type(slug))
+        graph.add((scheme, SKOS.hasTopConcept, concept))
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((concept, SKOS.topConceptOf, scheme))
+        graph.add((concept, SKOS.notation, Literal(slug)))
+        add_labels(graph, concept, SKOS.prefLabel, record_type.label)
+        add_labels(graph, concept, SKOS.definition, record_type.definition)
 
 
 def _add_framework(graph: Graph, fw: Framework, uris: FrameworkURIs) -> None:
