@@ -2,7 +2,9 @@
 
 graph_from_dataset and parse_dataset are mirror images:
 
-- dimension, subdimension → dcat:theme, concepts of the framework scheme
+- dimension, subdimension → dcat:theme, concepts of the framework scheme; each dimension's
+  EU data theme (schemas/vocab/temas_ue.yaml, por_dimension) is one more dcat:theme, left out
+  again when read back
 - region, comuna          → dct:spatial, one dct:Location concept each
 - frequency               → dct:accrualPeriodicity, EU frequency authority URI
 - personal_data           → dpv:hasData dpv:NonPersonalData / AnonymisedData / PersonalData
@@ -162,6 +164,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
                 continue
             concept = self._concept(dataset_ref, DCAT.theme, uris.dimension(slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, dimension.label)
+            self._graph_data_themes(dataset_ref, slug)
         for slug in self._values(dataset_dict, "subdimension"):
             sub = fw.subdimension_by_slug.get(slug)
             if sub is None:
@@ -170,6 +173,14 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(sub.slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, sub.label)
             self.g.add((concept, SKOS.broader, URIRef(uris.dimension(sub.dimension))))
+
+    def _graph_data_themes(self, dataset_ref: URIRef, dimension: str) -> None:
+        """The dimension's EU data themes, labelled concepts of the authority table."""
+        table = current.data_theme_table()
+        scheme = URIRef(table.uri_base.rstrip("/"))
+        for theme in table.of_dimension(dimension):
+            concept = self._concept(dataset_ref, DCAT.theme, table.uri(theme.code), scheme)
+            add_labels(self.g, concept, SKOS.prefLabel, theme.label)
 
     def _graph_other_themes(self, dataset_ref: URIRef) -> None:
         """Themes kept from a harvested source (the ``theme`` extra) as skos:Concept, as DCAT-AP 3 wants."""
@@ -308,6 +319,10 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
                 others += [str(label) for label in self.g.objects(theme, SKOS.prefLabel)]
             else:
                 others.append(str(theme))
+        # the EU themes the dimensions give were written by graph_from_dataset, not by the source
+        table = current.data_theme_table()
+        implied = {table.uri(t.code) for d in found["dimension"] for t in table.of_dimension(d)}
+        others = [theme for theme in others if theme not in implied]
         self._replace_extra(dataset_dict, "theme", json.dumps(sorted(others)) if others else None)
         order = {
             "dimension": [d.slug for d in fw.dimensions],
