@@ -7,6 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..vocab import Dimension, Framework, LocalizedText, Provenance
+from ..vocab.data_theme import DataThemeTable
 from .uris import FrameworkURIs
 
 SCHEME_TITLE = LocalizedText(
@@ -85,14 +86,51 @@ def provenance_note(provenance: Provenance) -> LocalizedText:
     )
 
 
-def framework_graph(fw: Framework, uris: FrameworkURIs) -> Graph:
-    """Both concept schemes, every concept with its labels, notation and hierarchy."""
+def framework_graph(
+    fw: Framework, uris: FrameworkURIs, data_themes: DataThemeTable | None = None
+) -> Graph:
+    """The concept schemes, every concept with its labels, notation and hierarchy; with the
+    EU data-theme table, each dimension's EU themes as skos:closeMatch."""
     graph = Graph()
     graph.bind("skos", SKOS)
     graph.bind("dct", DCTERMS)
     _add_framework(graph, fw, uris)
     _add_territories(graph, fw, uris)
     add_record_types(graph, uris)
+    if data_themes is not None:
+        _add_data_themes(graph, fw, uris, data_themes)
+    return graph
+
+
+def _add_data_themes(
+    graph: Graph, fw: Framework, uris: FrameworkURIs, table: DataThemeTable
+) -> None:
+    # closeMatch, not exactMatch: a dimension of the plan and an EU theme overlap, they
+    # are not the same concept (movilidad is wider than TRAN's transport)
+    for dimension in fw.dimensions:
+        for theme in table.of_dimension(dimension.slug):
+            eu = URIRef(table.uri(theme.code))
+            graph.add((URIRef(uris.dimension(dimension.slug)), SKOS.closeMatch, eu))
+            graph.add((eu, RDF.type, SKOS.Concept))
+            add_labels(graph, eu, SKOS.prefLabel, theme.label)
+
+
+def concept_graph(scheme_graph: Graph, subject: URIRef) -> Graph | None:
+    """What ``scheme_graph`` says of one concept (or scheme), with the labels and types of the
+    resources it names; None when it says nothing of it."""
+    graph = Graph()
+    for prefix, namespace in scheme_graph.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in scheme_graph.triples((subject, None, None)):
+        graph.add(triple)
+    if not len(graph):
+        return None
+    for related in set(graph.objects(subject, None)):
+        if not isinstance(related, URIRef):
+            continue
+        for predicate in (RDF.type, SKOS.prefLabel, DCTERMS.title):
+            for value in scheme_graph.objects(related, predicate):
+                graph.add((related, predicate, value))
     return graph
 
 
