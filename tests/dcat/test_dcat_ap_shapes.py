@@ -192,19 +192,20 @@ class TestHarvestedThemes:
     """Themes a harvested dataset keeps from its source (the ``theme`` extra)."""
 
     def test_an_eu_data_theme_is_a_labelled_concept(self):
-        dataset = dataset_with(extras=[{"key": "theme", "value": json.dumps([DATA_THEME + "ENVI"])}])
+        # REGI: not the theme of the dataset's dimension (medio-ambiente gives ENVI)
+        dataset = dataset_with(extras=[{"key": "theme", "value": json.dumps([DATA_THEME + "REGI"])}])
         graph, ref = graph_of(dataset)
 
-        envi = URIRef(DATA_THEME + "ENVI")
-        assert envi in set(graph.objects(ref, DCAT.theme))
-        assert (envi, RDF.type, SKOS.Concept) in graph
-        assert set(graph.objects(envi, SKOS.prefLabel)) == {
-            Literal("Medio ambiente", lang="es"),
-            Literal("Environment", lang="en"),
+        regi = URIRef(DATA_THEME + "REGI")
+        assert regi in set(graph.objects(ref, DCAT.theme))
+        assert (regi, RDF.type, SKOS.Concept) in graph
+        assert set(graph.objects(regi, SKOS.prefLabel)) == {
+            Literal("Regiones y ciudades", lang="es"),
+            Literal("Regions and cities", lang="en"),
         }
         assert violations(graph) == []
         assert json.loads({e["key"]: e["value"] for e in parse(graph)["extras"]}["theme"]) == [
-            DATA_THEME + "ENVI"
+            DATA_THEME + "REGI"
         ]
 
     def test_a_theme_given_as_text_is_a_concept_with_that_label(self):
@@ -248,3 +249,26 @@ def test_an_uploaded_file_is_its_own_download_url_and_a_link_is_not(create_with_
     assert by_url[uploaded["url"]] == {URIRef(uploaded["url"])}
     assert by_url[linked["url"]] == set()
     assert violations(graph) == []
+
+
+class TestDimensionDataThemes:
+    """Each dimension's EU data theme (schemas/vocab/temas_ue.yaml, por_dimension)."""
+
+    def test_each_dimension_adds_its_eu_data_theme(self):
+        graph, ref = graph_of(dataset_with(dimension=["medio-ambiente", "salud"]))
+
+        themes = {str(t) for t in graph.objects(ref, DCAT.theme) if str(t).startswith(DATA_THEME)}
+        assert themes == {DATA_THEME + "ENVI", DATA_THEME + "HEAL"}
+        assert set(graph.objects(URIRef(DATA_THEME + "HEAL"), SKOS.prefLabel)) == {
+            Literal("Salud", lang="es"),
+            Literal("Health", lang="en"),
+        }
+        assert violations(graph) == []
+
+    def test_the_dimensions_eu_theme_is_not_read_back_as_a_source_theme(self):
+        graph, _ = graph_of(dataset_with(dimension=["medio-ambiente"]))
+
+        parsed = parse(graph)
+
+        assert parsed["dimension"] == ["medio-ambiente"]
+        assert "theme" not in {e["key"] for e in parsed.get("extras", [])}

@@ -30,6 +30,7 @@ TERRITORIAL_FIELDS = (
     "personal_data",
 )
 EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 
 
 def framework(path: str) -> URIRef:
@@ -74,6 +75,9 @@ class TestGraph:
             framework("dimension/salud"),
             framework("subdimension/gestion-de-residuos"),
             framework("subdimension/plataformas-de-datos"),
+            # each dimension's EU data theme (schemas/vocab/temas_ue.yaml)
+            URIRef(EU_DATA_THEME + "ENVI"),
+            URIRef(EU_DATA_THEME + "HEAL"),
         }
         concept = framework("dimension/medio-ambiente")
         scheme = URIRef(f"{tk.config['ckan.site_url']}/framework")
@@ -143,10 +147,11 @@ class TestRoundTrip:
 
     def test_foreign_themes_are_kept(self, dataset):
         graph, ref = graph_of(dataset)
-        graph.add((ref, DCAT.theme, URIRef("http://publications.europa.eu/resource/authority/data-theme/ENVI")))
+        # TRAN: no dimension of the dataset gives it (ENVI and HEAL are read as the dimensions')
+        graph.add((ref, DCAT.theme, URIRef(EU_DATA_THEME + "TRAN")))
         parsed = parse(graph.serialize(format="turtle"))
         themes = {e["key"]: e["value"] for e in parsed["extras"]}["theme"]
-        assert json.loads(themes) == ["http://publications.europa.eu/resource/authority/data-theme/ENVI"]
+        assert json.loads(themes) == [EU_DATA_THEME + "TRAN"]
         assert sorted(parsed["dimension"]) == ["medio-ambiente", "salud"]
 
     def test_concepts_of_another_portal_are_not_taken_as_ours(self, dataset):

@@ -39,3 +39,45 @@ def test_a_duplicate_code_is_reported_with_its_line(tmp_path: Path):
         load_data_themes(tmp_path)
     assert excinfo.value.line == 4
     assert excinfo.value.message == "código duplicado 'ENVI' (ya definido en la línea 3)"
+
+
+def test_every_dimension_of_the_framework_has_an_eu_theme():
+    from ckanext.territorio.vocab import framework
+
+    table = data_themes()
+    assert {d.slug for d in framework().dimensions} == set(table.by_dimension)
+    assert [t.code for t in table.of_dimension("movilidad")] == ["TRAN"]
+    assert table.of_dimension("no-existe") == ()
+
+
+def _themes_file(tmp_path: Path, mapping: str) -> Path:
+    import shutil
+
+    from ckanext.territorio.vocab import default_schemas_dir
+
+    root = tmp_path / "schemas"
+    shutil.copytree(default_schemas_dir() / "vocab", root / "vocab")
+    path = root / "vocab" / "temas_ue.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\npor_dimension:") + 1] + mapping, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("por_dimension:\n  turismo: [ECON]\n", "'turismo' no es una dimensión de dimensiones.yaml"),
+        ("por_dimension:\n  salud: [SALU]\n", "tema desconocido 'SALU'"),
+        ("por_dimension:\n  salud: [HEAL, HEAL]\n", "tema repetido 'HEAL'"),
+        ("por_dimension:\n  salud: []\n", "falta el tema (al menos un código)"),
+    ],
+)
+def test_a_bad_dimension_mapping_is_reported_with_its_line(tmp_path: Path, mapping, message):
+    root = _themes_file(tmp_path, mapping)
+
+    with pytest.raises(VocabError) as excinfo:
+        load_data_themes(root)
+
+    text = (root / "vocab" / "temas_ue.yaml").read_text(encoding="utf-8")
+    assert excinfo.value.message == message
+    assert excinfo.value.line == text.count("\n")

@@ -9,6 +9,7 @@ from .vocab import default_schemas_dir
 
 SCHEMAS_DIR = "ckanext.territorio.schemas_dir"
 FRAMEWORK_URI = "ckanext.territorio.framework_uri"
+DCAT_PUBLISHER_NAME = "ckanext.territorio.dcat.publisher_name"
 POLICY_FILE = "ckanext.territorio.policy.file"
 
 # Scheming's own presets, kept next to ours (see default_presets).
@@ -28,6 +29,11 @@ def framework_uri() -> str:
     """Base URI of the framework's SKOS concepts, without a trailing slash."""
     value = tk.config[FRAMEWORK_URI] or tk.config["ckan.site_url"].rstrip("/") + "/framework"
     return value.rstrip("/")
+
+
+def dcat_publisher_name() -> str:
+    """The DCAT catalogue's publisher: the configured name, else the site's title."""
+    return str(tk.config[DCAT_PUBLISHER_NAME] or tk.config["ckan.site_title"])
 
 
 def default_dataset_schemas() -> str:

@@ -129,6 +129,11 @@ def snippets(ex: dict[str, Any]) -> dict[str, str]:
             f"curl -sS {_q(site + '/catalog.ttl?modified_since=2026-01-01&q=region:' + region)}",
         ]),
         "dcat_dataset": f"curl -sS {_q(site + '/dataset/' + dataset + '.ttl')}",
+        "dcat_negotiation": f"curl -sS -H 'Accept: text/turtle' {_q(site + '/dataset/' + dataset)}",
+        "dcat_concept": "\n".join([
+            f"curl -sS -H 'Accept: text/turtle' {_q(site + '/framework/dimension/' + dimension)}",
+            f"curl -sS {_q(site + '/framework/tipo/iniciativa.jsonld')}",
+        ]),
         "openapi": f"curl -sS {_q(ex['openapi_url'])} | python3 -m json.tool | head",
         "token": "\n".join([
             "export CKAN_API_TOKEN=...   # " + "/user/<usuario>/api-tokens",

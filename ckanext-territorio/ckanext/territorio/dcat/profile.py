@@ -2,7 +2,9 @@
 
 graph_from_dataset and parse_dataset are mirror images:
 
-- dimension, subdimension → dcat:theme, concepts of the framework scheme
+- dimension, subdimension → dcat:theme, concepts of the framework scheme; each dimension's
+  EU data theme (schemas/vocab/temas_ue.yaml, por_dimension) is one more dcat:theme, left out
+  again when read back
 - region, comuna          → dct:spatial, one dct:Location concept each
 - frequency               → dct:accrualPeriodicity, EU frequency authority URI
 - personal_data           → dpv:hasData dpv:NonPersonalData / AnonymisedData / PersonalData
@@ -12,6 +14,13 @@ graph_from_dataset and parse_dataset are mirror images:
   geometry a locn:Geometry node with GeoSPARQL literals (see geometry.py)
 - resource format, mimetype → dct:format EU file-type concept, dcat:mediaType IANA IRI
   (see formats.py)
+- type ``iniciativa``        → dct:type ``{framework}/tipo/iniciativa``, a concept of the
+  portal's scheme of record types (``{framework}/tipos``, see skos.RECORD_TYPES). An initiative
+  stays in the catalogue as a dcat:Dataset (DCAT-AP has no class for a project, and the
+  catalogue keeps one list to page), told apart by this dct:type; plain datasets have none.
+  Our own concept rather than the EU "dataset-type" table: that table types data (statistical,
+  geospatial, code list...) and has no entry for a project; ours resolves to its page like the
+  themes do. DCAT-AP 3 allows one dct:type, so it replaces any other.
 """
 from __future__ import annotations
 
@@ -20,18 +29,18 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckanext.dcat.profiles import DCAT, DCT, LOCN, EuropeanDCATAP3Profile
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, LOCN, EuropeanDCATAP3Profile
 from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
-from .. import current
+from .. import config, current
 from ..fields import decode_list
 from ..policy import dcat_terms
 from ..vocab import Framework
 from . import formats, geometry
-from .skos import SCHEME_TITLE, TERRITORIES_TITLE, add_labels
+from .skos import RECORD_TYPES, SCHEME_TITLE, TERRITORIES_TITLE, add_labels
 from .uris import FrameworkURIs
 
 THEME_FIELDS = ("dimension", "subdimension")
@@ -40,6 +49,9 @@ PLACE_FIELDS = ("region", "comuna")
 DPV = Namespace("https://w3id.org/dpv#")
 # scheme ":" — a theme that is not one is text kept from a source
 ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+# the EU language authority table: the catalogue's languages (CKAN locales)
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+LANGUAGES = {"es": "SPA", "en": "ENG"}
 PERSONAL_DATA = {
     "none": DPV.NonPersonalData,
     "anonymized": DPV.AnonymisedData,
@@ -57,6 +69,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         super().graph_from_dataset(dataset_dict, dataset_ref)
         fw = current.framework()
         uris = FrameworkURIs()
+        self._graph_record_type(dataset_dict, dataset_ref, uris)
         self._graph_themes(dataset_dict, dataset_ref, fw, uris)
         self._graph_places(dataset_dict, dataset_ref, fw, uris)
         self._graph_frequency(dataset_dict, dataset_ref)
@@ -65,6 +78,18 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         self._graph_upload_downloads(dataset_dict)
         # Licence and access rights as EU authority IRIs, from the data-use policy.
         dcat_terms.apply(self.g, dataset_ref, dataset_dict, current.policy())
+
+    def _graph_record_type(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, uris: FrameworkURIs
+    ) -> None:
+        """An initiative (or another record type of ours) gets its concept as dct:type."""
+        slug = str(dataset_dict.get("type") or "")
+        record_type = RECORD_TYPES.get(slug)
+        if record_type is None:
+            return
+        self.g.remove((dataset_ref, DCT.type, None))
+        concept = self._concept(dataset_ref, DCT.type, uris.record_type(slug), URIRef(uris.types_scheme))
+        add_labels(self.g, concept, SKOS.prefLabel, record_type.label)
 
     def _graph_upload_downloads(self, dataset_dict: dict[str, Any]) -> None:
         """A file uploaded to the portal is itself the download: its URL is dcat:downloadURL too."""
@@ -76,8 +101,9 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             self.g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any], catalog_ref: URIRef) -> None:
-        """Add the framework's concept schemes to the catalogue as theme taxonomies."""
+        """The catalogue record as DCAT-AP 3 wants it, and the concept schemes as taxonomies."""
         super().graph_from_catalog(catalog_dict, catalog_ref)
+        self._graph_catalog_record(catalog_ref)
         uris = FrameworkURIs()
         for uri, title in (
             (uris.scheme, SCHEME_TITLE),
@@ -87,6 +113,29 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             self.g.add((catalog_ref, DCAT.themeTaxonomy, scheme))
             self.g.add((scheme, RDF.type, SKOS.ConceptScheme))
             add_labels(self.g, scheme, DCT.title, title)
+
+    def _graph_catalog_record(self, catalog_ref: URIRef) -> None:
+        """Languages as EU authority concepts, the homepage a foaf:Document, a publisher.
+
+        ckanext-dcat writes ``ckan.locale_default`` as a literal and no publisher; the
+        DCAT-AP 3 shapes want dct:LinguisticSystem resources and one foaf:Agent.
+        """
+        locales = [str(lang) for lang in self.g.objects(catalog_ref, DCT.language)]
+        offered = str(tk.config.get("ckan.locales_offered") or "").split()
+        self.g.remove((catalog_ref, DCT.language, None))
+        for locale in dict.fromkeys(locales + offered):
+            code = LANGUAGES.get(locale.split("_")[0].lower())
+            if code is None:
+                continue
+            language = URIRef(EU_LANGUAGE + code)
+            self.g.add((catalog_ref, DCT.language, language))
+            self.g.add((language, RDF.type, DCT.LinguisticSystem))
+        for homepage in self.g.objects(catalog_ref, FOAF.homepage):
+            self.g.add((homepage, RDF.type, FOAF.Document))
+        if self.g.value(catalog_ref, DCT.publisher) is None:
+            self._add_agent_to_graph(
+                catalog_ref, DCT.publisher, {"name": config.dcat_publisher_name()}
+            )
 
     def _add_spatial_value_to_graph(self, spatial_ref: Node, predicate: URIRef, value: Any) -> None:
         if predicate != LOCN.geometry:
@@ -115,6 +164,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
                 continue
             concept = self._concept(dataset_ref, DCAT.theme, uris.dimension(slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, dimension.label)
+            self._graph_data_themes(dataset_ref, slug)
         for slug in self._values(dataset_dict, "subdimension"):
             sub = fw.subdimension_by_slug.get(slug)
             if sub is None:
@@ -123,6 +173,14 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             concept = self._concept(dataset_ref, DCAT.theme, uris.subdimension(sub.slug), scheme)
             add_labels(self.g, concept, SKOS.prefLabel, sub.label)
             self.g.add((concept, SKOS.broader, URIRef(uris.dimension(sub.dimension))))
+
+    def _graph_data_themes(self, dataset_ref: URIRef, dimension: str) -> None:
+        """The dimension's EU data themes, labelled concepts of the authority table."""
+        table = current.data_theme_table()
+        scheme = URIRef(table.uri_base.rstrip("/"))
+        for theme in table.of_dimension(dimension):
+            concept = self._concept(dataset_ref, DCAT.theme, table.uri(theme.code), scheme)
+            add_labels(self.g, concept, SKOS.prefLabel, theme.label)
 
     def _graph_other_themes(self, dataset_ref: URIRef) -> None:
         """Themes kept from a harvested source (the ``theme`` extra) as skos:Concept, as DCAT-AP 3 wants."""
@@ -196,6 +254,7 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         fw = current.framework()
         uris = FrameworkURIs()
+        self._parse_record_type(dataset_dict, dataset_ref, uris)
         self._parse_themes(dataset_dict, dataset_ref, fw, uris)
         self._parse_places(dataset_dict, dataset_ref, fw, uris)
         self._parse_frequency(dataset_dict)
@@ -205,6 +264,18 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
             # the scheming profile adds it; our schemas keep contact_name/contact_email
             dataset_dict.pop("contact", None)
         return dataset_dict
+
+    def _parse_record_type(
+        self, dataset_dict: dict[str, Any], dataset_ref: URIRef, uris: FrameworkURIs
+    ) -> None:
+        """Our record-type concept as dct:type is the CKAN type back (not a ``dcat_type``)."""
+        value = self.g.value(dataset_ref, DCT.type)
+        concept = uris.parse(str(value)) if isinstance(value, URIRef) else None
+        if concept is None or concept.kind != "tipo" or concept.value not in RECORD_TYPES:
+            return
+        dataset_dict["type"] = concept.value
+        dataset_dict.pop("dcat_type", None)
+        self._replace_extra(dataset_dict, "dcat_type", None)
 
     def _parse_geodata(self, spatial: Node, datatype: URIRef, cur_value: str | None) -> str | None:
         # ckanext-dcat's own reads literals only (a geometry node would raise)
@@ -248,6 +319,10 @@ class TerritorioDCATAPProfile(EuropeanDCATAP3Profile):
                 others += [str(label) for label in self.g.objects(theme, SKOS.prefLabel)]
             else:
                 others.append(str(theme))
+        # the EU themes the dimensions give were written by graph_from_dataset, not by the source
+        table = current.data_theme_table()
+        implied = {table.uri(t.code) for d in found["dimension"] for t in table.of_dimension(d)}
+        others = [theme for theme in others if theme not in implied]
         self._replace_extra(dataset_dict, "theme", json.dumps(sorted(others)) if others else None)
         order = {
             "dimension": [d.slug for d in fw.dimensions],

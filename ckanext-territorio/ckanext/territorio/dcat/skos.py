@@ -1,10 +1,13 @@
-"""The framework and the territories as SKOS concept schemes."""
+"""The framework, the territories and the portal's record types as SKOS concept schemes."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ..vocab import Dimension, Framework, LocalizedText, Provenance
+from ..vocab.data_theme import DataThemeTable
 from .uris import FrameworkURIs
 
 SCHEME_TITLE = LocalizedText(
@@ -15,6 +18,41 @@ TERRITORIES_TITLE = LocalizedText(
     es="Territorios de Chile: país, regiones y comunas",
     en="Territories of Chile: country, regions and comunas",
 )
+
+TYPES_TITLE = LocalizedText(
+    es="Tipos de registro del portal Territorio Inteligente",
+    en="Record types of the Smart Territory portal",
+)
+# the dataset type (CKAN ``type``) of the initiatives
+INITIATIVE = "iniciativa"
+
+
+class RecordType(NamedTuple):
+    """A record type of the portal that is not a plain dataset: its label and definition."""
+
+    label: LocalizedText
+    definition: LocalizedText
+
+
+# CKAN dataset type → its concept; the catalogue gives these records this dct:type
+RECORD_TYPES = {
+    INITIATIVE: RecordType(
+        LocalizedText(es="Iniciativa de territorio inteligente", en="Smart territory initiative"),
+        LocalizedText(
+            es=(
+                "Un proyecto, programa o servicio de territorio inteligente de una región o "
+                "comuna (su estado, quién lo lidera, sus dimensiones del plan), no un conjunto "
+                "de datos: no tiene distribuciones; los conjuntos que produce o usa se publican "
+                "aparte."
+            ),
+            en=(
+                "A smart territory project, programme or service of a region or comuna (its "
+                "status, who leads it, its plan dimensions), not a dataset: it has no "
+                "distributions; the datasets it produces or uses are published on their own."
+            ),
+        ),
+    ),
+}
 
 
 def labels(text: LocalizedText) -> list[Literal]:
@@ -48,14 +86,69 @@ def provenance_note(provenance: Provenance) -> LocalizedText:
     )
 
 
-def framework_graph(fw: Framework, uris: FrameworkURIs) -> Graph:
-    """Both concept schemes, every concept with its labels, notation and hierarchy."""
+def framework_graph(
+    fw: Framework, uris: FrameworkURIs, data_themes: DataThemeTable | None = None
+) -> Graph:
+    """The concept schemes, every concept with its labels, notation and hierarchy; with the
+    EU data-theme table, each dimension's EU themes as skos:closeMatch."""
     graph = Graph()
     graph.bind("skos", SKOS)
     graph.bind("dct", DCTERMS)
     _add_framework(graph, fw, uris)
     _add_territories(graph, fw, uris)
+    add_record_types(graph, uris)
+    if data_themes is not None:
+        _add_data_themes(graph, fw, uris, data_themes)
     return graph
+
+
+def _add_data_themes(
+    graph: Graph, fw: Framework, uris: FrameworkURIs, table: DataThemeTable
+) -> None:
+    # closeMatch, not exactMatch: a dimension of the plan and an EU theme overlap, they
+    # are not the same concept (movilidad is wider than TRAN's transport)
+    for dimension in fw.dimensions:
+        for theme in table.of_dimension(dimension.slug):
+            eu = URIRef(table.uri(theme.code))
+            graph.add((URIRef(uris.dimension(dimension.slug)), SKOS.closeMatch, eu))
+            graph.add((eu, RDF.type, SKOS.Concept))
+            add_labels(graph, eu, SKOS.prefLabel, theme.label)
+
+
+def concept_graph(scheme_graph: Graph, subject: URIRef) -> Graph | None:
+    """What ``scheme_graph`` says of one concept (or scheme), with the labels and types of the
+    resources it names; None when it says nothing of it."""
+    graph = Graph()
+    for prefix, namespace in scheme_graph.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in scheme_graph.triples((subject, None, None)):
+        graph.add(triple)
+    if not len(graph):
+        return None
+    for related in set(graph.objects(subject, None)):
+        if not isinstance(related, URIRef):
+            continue
+        for predicate in (RDF.type, SKOS.prefLabel, DCTERMS.title):
+            for value in scheme_graph.objects(related, predicate):
+                graph.add((related, predicate, value))
+    return graph
+
+
+def add_record_types(graph: Graph, uris: FrameworkURIs) -> None:
+    """The scheme of record types and its concepts (one per entry of RECORD_TYPES)."""
+    scheme = URIRef(uris.types_scheme)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    add_labels(graph, scheme, DCTERMS.title, TYPES_TITLE)
+    add_labels(graph, scheme, SKOS.prefLabel, TYPES_TITLE)
+    for slug, record_type in RECORD_TYPES.items():
+        concept = URIRef(uris.record_type(slug))
+        graph.add((scheme, SKOS.hasTopConcept, concept))
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, scheme))
+        graph.add((concept, SKOS.topConceptOf, scheme))
+        graph.add((concept, SKOS.notation, Literal(slug)))
+        add_labels(graph, concept, SKOS.prefLabel, record_type.label)
+        add_labels(graph, concept, SKOS.definition, record_type.definition)
 
 
 def _add_framework(graph: Graph, fw: Framework, uris: FrameworkURIs) -> None:

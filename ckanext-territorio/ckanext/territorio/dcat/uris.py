@@ -1,11 +1,11 @@
-"""URIs of the framework's concepts: one per dimension, sub-dimension, region and comuna."""
+"""URIs of the framework's concepts: one per dimension, sub-dimension, region, comuna and record type."""
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from .. import config
 
-KINDS = ("dimension", "subdimension", "region", "comuna")
+KINDS = ("dimension", "subdimension", "region", "comuna", "tipo")
 
 
 class Concept(NamedTuple):
@@ -31,6 +31,11 @@ class FrameworkURIs:
         """The concept scheme of the country, its regions and comunas."""
         return f"{self.base}/territorios"
 
+    @property
+    def types_scheme(self) -> str:
+        """The concept scheme of the portal's record types (dct:type of an initiative)."""
+        return f"{self.base}/tipos"
+
     def concept(self, kind: str, value: str) -> str:
         """The URI of a concept of this kind."""
         return f"{self.base}/{kind}/{value}"
@@ -50,6 +55,10 @@ class FrameworkURIs:
     def comuna(self, cut: str) -> str:
         """The URI of a comuna (by CUT code)."""
         return self.concept("comuna", cut)
+
+    def record_type(self, slug: str) -> str:
+        """The URI of a record type (``iniciativa``), the dct:type of such records."""
+        return self.concept("tipo", slug)
 
     def parse(self, uri: str) -> Concept | None:
         """The concept `uri` names, or None when it is not one of ours."""

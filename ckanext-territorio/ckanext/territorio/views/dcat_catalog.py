@@ -8,6 +8,12 @@ plugin listed before it, and the URL rules belong to its blueprint, so this blue
 routes: an app-wide ``before_request`` hook checks the parameters of those endpoints (and of
 the ``dcat_*`` API actions) and answers a bad one with a 400 in Spanish; a good request runs
 ckanext-dcat's own view, with the search's refusals turned into the same 400.
+
+Content negotiation on record pages is ours too (``negotiate_record_rdf``): ckanext-dcat's
+``ckanext.dcat.enable_content_negotiation`` answers ``Accept: text/turtle`` on /dataset/<name>,
+but by taking over the /dataset/<id>, /dataset/new and / routes with its own blueprint, so the
+main menu no longer marks "Conjuntos de datos" as the current section, and /iniciativa/<name>
+gets no RDF. The hook leaves CKAN's routes alone and works for every dataset type.
 """
 from __future__ import annotations
 
@@ -21,6 +27,9 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
 from flask import Blueprint, Response, current_app, jsonify, request
+
+from .negotiation import FORMATS as RDF_SYNTAXES
+from .negotiation import rdf_format, vary_on_accept
 
 dcat_catalog = Blueprint("territorio_dcat_catalog", __name__)
 
@@ -190,3 +199,48 @@ def check_dcat_request() -> Response | None:
         return current_app.make_response(view(**view_args))
     except (SearchQueryError, SearchError) as error:
         return _search_refused(error)
+
+
+def _record_types() -> set[str]:
+    """The dataset types whose ``<type>.read`` page negotiates (scheming's, plus CKAN's own)."""
+    schemas = getattr(tk.h, "scheming_dataset_schemas", None)
+    return {"dataset", *(schemas() or {} if schemas else {})}
+
+
+def _record_id() -> str | None:
+    blueprint, _, view = (request.endpoint or "").partition(".")
+    if view != "read" or blueprint not in _record_types():
+        return None
+    ident = (request.view_args or {}).get("id")
+    return str(ident) if ident else None
+
+
+@dcat_catalog.before_app_request
+def negotiate_record_rdf() -> Response | None:
+    """A record page asked for with an RDF media type (Accept) answers the record's DCAT RDF.
+
+    The record is read with the requester's rights: a private dataset is a 404 to whoever may
+    not see it, as its HTML page is, so RDF tells no more than the page.
+    """
+    ident = _record_id()
+    fmt = rdf_format() if ident else None
+    if ident is None or fmt is None:
+        return None
+    from ckanext.dcat.processors import RDFSerializer
+
+    try:
+        dataset = tk.get_action("package_show")({}, {"id": ident})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        message = tk._("No existe el conjunto de datos «{name}» o no tiene permiso para verlo.")
+        return vary_on_accept(
+            Response(message.format(name=ident) + "\n", status=404, mimetype="text/plain")
+        )
+    serializer, media_type = RDF_SYNTAXES[fmt]
+    body = RDFSerializer().serialize_dataset(dataset, _format=serializer)
+    return vary_on_accept(Response(body, mimetype=media_type))
+
+
+@dcat_catalog.after_app_request
+def vary_record_pages(response: Response) -> Response:
+    """A record page's HTML also depends on Accept (the same address serves its RDF)."""
+    return vary_on_accept(response) if _record_id() else response
