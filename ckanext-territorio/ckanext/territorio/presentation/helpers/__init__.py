@@ -1,6 +1,7 @@
 """Every template helper of the portal (``h.territorio_*``), one module per page family."""
 from __future__ import annotations
 
+from .errors import territorio_error_page
 from .framework import (
     territorio_comuna_choices,
     territorio_dimension_choices,
@@ -45,6 +46,7 @@ __all__ = [
     "territorio_comuna_choices",
     "territorio_criteria_marks",
     "territorio_dimension_choices",
+    "territorio_error_page",
     "territorio_facet_label",
     "territorio_framework",
     "territorio_frequency_choices",
