@@ -60,7 +60,13 @@ def test_every_spanish_override_replaces_a_real_msgid():
         for m in catalogue
         if m.id
     }
-    overrides = [m for m in _po("es") if m.id]
+    known |= {" ".join(msgid.split()) for msgid in known}  # {% trans %} blocks are trimmed
+    # "dinámico": a msgid built at run time (_(job.status)); "copia": a text our copy of a
+    # template passes through _() where the original does not
+    overrides = [
+        m for m in _po("es")
+        if m.id and not any(c.startswith(("dinámico", "copia")) for c in m.auto_comments)
+    ]
     assert overrides
     assert sorted(_key(m) for m in overrides if _key(m) not in known) == []
 

@@ -39,9 +39,11 @@ from .quality import (
     territorio_quality_share,
 )
 from .sensors import territorio_stations_map
+from .site import humanize_entity_type, territorio_site_description
 from .stream import territorio_stream_summary
 
 __all__ = [
+    "humanize_entity_type",
     "territorio_assignment_label",
     "territorio_comuna_choices",
     "territorio_criteria_marks",
@@ -64,6 +66,7 @@ __all__ = [
     "territorio_quality_rating",
     "territorio_quality_share",
     "territorio_region_choices",
+    "territorio_site_description",
     "territorio_stations_map",
     "territorio_stream_summary",
     "territorio_status_label",
