@@ -46,6 +46,7 @@ CORE_PAGES = (
     "/dataset",
     "/dataset/aire-temuco",
     "/dataset/{resource_page}",
+    "/datastore/api_info/{resource_id}",  # the resource's "API de datos" dialog
     "/dataset/new",
     "/dataset/edit/aire-temuco",
     "/iniciativa",
@@ -84,10 +85,17 @@ def site(app, catalog) -> dict[str, Any]:
     )
     HarvestJob(source=HarvestSource.get(source["id"]), status="Finished").save()
     dataset = call_action("package_show", id="aire-temuco")
+    resource_id = dataset["resources"][0]["id"]
+    call_action(
+        "datastore_create", context={"user": admin["name"]}, resource_id=resource_id, force=True,
+        fields=[{"id": "comuna", "type": "text"}, {"id": "mp25", "type": "numeric"}],
+        records=[{"comuna": "Temuco", "mp25": 41.5}],
+    )
     return {
         "headers": {"Authorization": factories.APIToken(user=admin["name"])["token"]},
         "source": source,
-        "resource_page": f"aire-temuco/resource/{dataset['resources'][0]['id']}",
+        "resource_page": f"aire-temuco/resource/{resource_id}",
+        "resource_id": resource_id,
         "allowed": _allowed_names(admin),
     }
 
@@ -135,7 +143,7 @@ def our_pages(app, site) -> list[str]:
             continue
         (argument,) = rule.arguments
         pages += [rule.rule.replace(f"<{argument}>", value) for value in values[argument]]
-    pages += [page.format(resource_page=site["resource_page"]) for page in CORE_PAGES]
+    pages += [page.format(resource_page=site["resource_page"], resource_id=site["resource_id"]) for page in CORE_PAGES]
     pages += [page.format(source=site["source"]["name"]) for page in HARVEST_PAGES]
     return sorted(set(pages))
 

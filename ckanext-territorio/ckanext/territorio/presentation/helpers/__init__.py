@@ -1,6 +1,7 @@
 """Every template helper of the portal (``h.territorio_*``), one module per page family."""
 from __future__ import annotations
 
+from .datastore import territorio_datastore_example
 from .errors import territorio_error_page
 from .framework import (
     territorio_comuna_choices,
@@ -48,6 +49,7 @@ __all__ = [
     "territorio_comuna_choices",
     "territorio_criteria_marks",
     "territorio_dimension_choices",
+    "territorio_datastore_example",
     "territorio_error_page",
     "territorio_facet_label",
     "territorio_framework",
