@@ -1,6 +1,7 @@
 """Every template helper of the portal (``h.territorio_*``), one module per page family."""
 from __future__ import annotations
 
+from .about import territorio_about
 from .datastore import territorio_datastore_example
 from .errors import territorio_error_page
 from .framework import (
@@ -45,6 +46,7 @@ from .stream import territorio_stream_summary
 
 __all__ = [
     "humanize_entity_type",
+    "territorio_about",
     "territorio_assignment_label",
     "territorio_comuna_choices",
     "territorio_criteria_marks",
