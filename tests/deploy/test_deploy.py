@@ -231,3 +231,26 @@ def test_wsgi_entry_point_serves_the_api(ckan_config):
     assert status["success"] is True
     assert status["result"]["ckan_version"] == "2.12.0"
     assert status["result"]["extensions"][:2] == ["territorio_search", "territorio"]
+
+
+def test_wsgi_entry_point_serves_the_javascript_texts_in_spanish(ckan_config):
+    probe = (
+        "import json, runpy\n"
+        "from werkzeug.test import Client\n"
+        "app = runpy.run_path('deploy/wsgi.py')['application']\n"
+        "print(json.dumps(Client(app).get('/api/i18n/es').get_json()))\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "CKAN_INI": ckan_config["__file__"]},
+        timeout=180,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    texts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert texts["Show more"][1] == "Mostrar más"  # table-toggle-more.js, in English before
