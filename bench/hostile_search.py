@@ -18,20 +18,18 @@ import concurrent.futures
 import json
 import os
 import random
-import socket
 import string
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import urllib3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import portal_server  # noqa: E402
 import search as search_bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,34 +66,9 @@ def _ranges(nonce: str) -> str:
     return " OR ".join(parts)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(ini: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn with 3 sync workers on a free port, as the deployment runs it."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    out = log.open("ab")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-         "--workers", "3", "--timeout", "60", "--pythonpath", str(ROOT / "deploy"),
-         "wsgi:application"],
-        cwd=ROOT, env={**os.environ, "CKAN_INI": str(ini)}, stdout=out, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn terminó al iniciar; vea {log}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/3/action/status_show", timeout=5):
-                return server, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"el portal no respondió en 90 s; vea {log}")
+    return portal_server.serve(ini, log, ["--workers", "3"], wait=90)
 
 
 def request(http: urllib3.PoolManager, url: str, action: str, params: dict[str, str]) -> tuple[float, int, Any]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import portal_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = (
@@ -48,34 +47,9 @@ def bench_ini(base: Path, folder: Path) -> Path:
     return ini
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(ini: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn (2 workers × 4 threads, gthread as deployed) on a free port."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--pythonpath", str(ROOT / "deploy"),
-             "wsgi:application"],
-            cwd=ROOT, env={**os.environ, "CKAN_INI": str(ini)}, stdout=out, stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn terminó al iniciar; vea {log}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/3/action/status_show", timeout=5):
-                return server, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit(f"el portal no respondió en 120 s; vea {log}")
+    return portal_server.serve(ini, log, ["--workers", "2", "--worker-class", "gthread", "--threads", "4"])
 
 
 class Caller:

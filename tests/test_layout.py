@@ -25,7 +25,7 @@ PUBLIC = (
 MAX_LINES = 500
 # layers above the engines: the engines must never import them
 UPPER = ("logic", "views", "presentation", "implementations", "plugin", "cli")
-ENGINES = ("search", "vocab", "policy", "quality", "net", "coverage", "dcat", "timeseries")
+ENGINES = ("search", "vocab", "policy", "quality", "net", "coverage", "dcat", "timeseries", "citizen")
 # the engines' CKAN services, stores and jobs may use CKAN; the pure parts may not use Flask
 SEARCH = "search"
 

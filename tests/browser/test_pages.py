@@ -207,6 +207,11 @@ def test_dataset_page_names_its_territory(portal, browser, screenshot):
     }
     details = text(browser.find_element(By.CSS_SELECTOR, ".additional-info"))
     assert "Cada quince minutos" in details and "transito@temuco.example" not in details
+    shown = api(portal, "territorio_quality_show", id="temuco-flujos-de-transito")
+    badge = browser.find_element(By.CSS_SELECTOR, ".territorio-quality-badge")
+    assert badge.is_displayed()
+    assert text(badge.find_element(By.CSS_SELECTOR, ".territorio-rating")) == shown["rating_label"]
+    assert "puntos" in text(badge) and not badge.find_elements(By.CSS_SELECTOR, ".territorio-quality-badge-fixes")
     screenshot("06-conjunto-de-datos")
 
     click(browser, block.find_element(By.LINK_TEXT, "La Araucanía"))
@@ -231,6 +236,38 @@ def test_pages_in_english(portal, browser, screenshot):
     ]
     assert headers[:3] == ["Mobility", "Safety and Security", "Health"]
     screenshot("08-matriz-en")
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1366, 1440])
+def test_the_header_keeps_every_section_on_one_line_on_laptops(portal, browser, width):
+    browser.set_window_size(width, 900)
+    try:
+        open_page(browser, portal + "/dataset/")
+        links = browser.find_elements(By.CSS_SELECTOR, ".masthead .main-navbar .navbar-nav a")
+        assert [text(a) for a in links][:2] == ["Conjuntos de datos", "Iniciativas"]
+        assert all(a.is_displayed() for a in links)
+        # one row of links, each one line high
+        assert len({a.rect["y"] for a in links}) == 1
+        line = browser.execute_script(
+            "return parseFloat(getComputedStyle(arguments[0]).lineHeight)", links[0]
+        )
+        assert max(a.rect["height"] for a in links) < 2 * line + 16
+        title = browser.find_element(By.CSS_SELECTOR, ".masthead .header-text-logo-tagline h1 a")
+        assert title.rect["height"] < 2.2 * 16 * 1.6  # the site's name on one line
+        search = browser.find_element(By.CSS_SELECTOR, "#field-sitewide-search")
+        assert search.rect["width"] >= 120
+        assert search.get_attribute("placeholder") in ("Búsqueda", "Buscar")
+        right = max(a.rect["x"] + a.rect["width"] for a in links)
+        assert right <= search.rect["x"], "the links do not run under the search box"
+        tagline = browser.find_element(By.CSS_SELECTOR, ".masthead .header-text-logo-tagline h2")
+        assert tagline.rect["y"] + tagline.rect["height"] <= links[0].rect["y"], "the tagline sits above the links"
+        assert tagline.rect["y"] >= title.rect["y"] + title.rect["height"] - 2, "and under the site's name"
+        assert browser.execute_script(
+            "return document.scrollingElement.scrollWidth <= window.innerWidth"
+        ), "no sideways scroll"
+        browser.save_screenshot(str(ARTIFACTS / f"10-cabecera-{width}.png"))
+    finally:
+        browser.set_window_size(1366, 900)
 
 
 def test_home_on_a_phone(portal, browser, screenshot):

@@ -201,11 +201,16 @@ def test_the_show_action_returns_the_designed_shape():
         "id": "mqa.keyword", "dimension": "findability", "label": "Palabras clave",
         "points": 30.0, "max": 30.0, "passed": True, "state": "ok", "detail": "Cumple",
     }
+    # the unchecked link fails three indicators: one fix, with the gain of the three
+    link_gain = sum(i["max"] - i["points"] for i in shown["indicators"]
+                    if i["id"] in ("mqa.access_url", "mqa.download_url_status", "datos.links"))
     assert shown["fixes"][0] == {
         "indicator": "mqa.access_url",
-        "gain": 50.0,
-        "message": "Corrija o verifique la URL de los recursos 'Mediciones horarias' (debe responder HTTP 200–399)",
+        "gain": link_gain,
+        "message": "Revise el enlace de los recursos 'Mediciones horarias': el portal no pudo abrirlo",
     }
+    assert link_gain > 50
+    assert not {"mqa.download_url_status", "datos.links"} & {f["indicator"] for f in shown["fixes"]}
     gains = [f["gain"] for f in shown["fixes"]]
     assert gains == sorted(gains, reverse=True)
     assert shown["methodology"]["url"] == "https://data.europa.eu/mqa/methodology?locale=en"
@@ -220,7 +225,7 @@ def test_the_show_action_speaks_english_under_en(app):
     shown = response.json["result"]
     assert shown["rating_label"] == "Good"
     assert shown["dimensions"]["findability"]["label"] == "Findability"
-    assert shown["fixes"][0]["message"].startswith("Fix or check the URL of resources 'Mediciones horarias'")
+    assert shown["fixes"][0]["message"].startswith("Check the link of resources 'Mediciones horarias'")
 
 
 def _copy(tmp_path: Path, old: str, new: str) -> Path:

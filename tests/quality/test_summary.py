@@ -135,7 +135,7 @@ class TestGroupings:
         assert buses["fixes"][0] == {
             "indicator": "mqa.keyword",
             "gain": 30.0,
-            "message": "Agregue etiquetas (campo «Etiquetas», tags → dcat:keyword)",
+            "message": "Agregue etiquetas (campo «Etiquetas») para que el conjunto se encuentre al buscar",
         }
         assert call_action("territorio_quality_summary")["worst"] == []
 

@@ -191,3 +191,16 @@ def views_tiles_url() -> str:
 def views_tiles_attribution() -> str:
     """Attribution of the map tiles."""
     return tk.config["ckanext.territorio.views.tiles_attribution"] or ""
+
+
+# --- citizen channel -----------------------------------------------------------------------
+
+
+def citizen_per_user_per_hour() -> int:
+    """Requests, comments and reports one user may write in an hour."""
+    return max(0, tk.config["ckanext.territorio.citizen.per_user_per_hour"])
+
+
+def citizen_per_address_per_hour() -> int:
+    """Requests, comments and reports one remote address may write in an hour."""
+    return max(0, tk.config["ckanext.territorio.citizen.per_address_per_hour"])

@@ -148,11 +148,18 @@ def test_scoreboard_csv_is_public_and_ranks_comunas(app):
 
     assert response.headers["Content-Disposition"] == f'attachment; filename="tablero-comunas-{TODAY}.csv"'
     rows = rows_of(response)
-    assert rows[0] == ["Lugar", "Comuna", "Código CUT", "Región", "Calidad media", "Conjuntos evaluados", "Vigentes"]
-    ranked = sorted(expected.values(), key=lambda g: (-g["mean_percent"], -g["datasets"]))
+    assert rows[0] == [
+        "Lugar", "Comuna", "Código CUT", "Región", "Índice", "Calidad media", "Conjuntos evaluados", "Vigentes"
+    ]
+
+    def index(g):
+        return round(g["mean_percent"] * (g["share_fresh"] or 0), 1)
+
+    ranked = sorted(expected.values(), key=lambda g: (-index(g), -g["mean_percent"], -g["datasets"]))
     assert [r[2] for r in rows[1:]] == [g["key"] for g in ranked]
     assert rows[1][0] == "1"
-    assert [r[4] for r in rows[1:]] == [str(g["mean_percent"]) for g in ranked]
+    assert [r[4] for r in rows[1:]] == [str(index(g)) for g in ranked]
+    assert [r[5] for r in rows[1:]] == [str(g["mean_percent"]) for g in ranked]
 
 
 def test_scoreboard_json_has_regions_dimensions_matrix_and_ranking(app):

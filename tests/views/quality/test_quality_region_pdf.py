@@ -46,7 +46,12 @@ def test_region_report_has_its_totals_tables_fixes_date_and_profile(app, people)
     assert "Calidad de los datos: Región de La Araucanía" in text
     assert f"perfil de evaluación {by_comuna['profile']} {by_comuna['profile_version']}" in text
     assert datetime.date.today().isoformat() in text
-    assert f"Conjuntos de datos evaluados {total['datasets']}" in text
+    public = summary(group_by="comuna", region="CL-AR")["total"]
+    assert public["datasets"] < total["datasets"]  # the catalogue has a private dataset there
+    assert (
+        f"Conjuntos de datos evaluados {total['datasets']} (privados incluidos); "
+        f"{public['datasets']} públicos, los que cuenta el tablero"
+    ) in text
     assert f"Puntaje medio {es(total['mean_points'])} de 555" in text
     assert f"Porcentaje medio del máximo {percent(total['mean_percent'])}" in text
     assert f"Vigentes (actualizados según su frecuencia) {share(total['share_fresh'])}" in text

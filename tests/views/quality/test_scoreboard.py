@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import ckan.plugins.toolkit as tk
 import pytest
 from factories import territorial_schemas
-from quality_pages import percent, share, summary
+from quality_pages import es, percent, share, summary
 from views_html import page_heading, soup_of, text_of
 
 pytestmark = [
@@ -74,16 +74,22 @@ def test_quality_matrix_highlights_the_plans_leads(app):
 
 
 def test_comunas_ranking_states_its_formula_and_follows_it(app):
-    expected = sorted(summary(None, group_by="comuna")["groups"], key=lambda g: (-g["mean_percent"], -g["datasets"]))
+    def index(g):
+        return round(g["mean_percent"] * (g["share_fresh"] or 0), 1)
+
+    expected = sorted(summary(None, group_by="comuna")["groups"],
+                      key=lambda g: (-index(g), -g["mean_percent"], -g["datasets"]))
     soup = board(app)
 
     formula = text_of(str(soup.select_one(".territorio-formula")))
-    assert "calidad media de los conjuntos de datos públicos de la comuna" in formula
-    assert "va primero la que publica más conjuntos" in formula
+    assert "índice = calidad media × vigentes" in formula
+    assert "una comuna con datos desactualizados no puede quedar primera" in formula
+    assert "luego la que publica más conjuntos" in formula
     rows = soup.select('table[data-table="comunas"] tbody tr')
     assert [r["data-cut"] for r in rows] == [g["key"] for g in expected] == ["09101", "13101"]
     assert [cells(r)["rank"] for r in rows] == ["1", "2"]
     assert [cells(r)["mean_percent"] for r in rows] == [percent(g["mean_percent"]) for g in expected]
+    assert [cells(r)["index"] for r in rows] == [es(index(g)) for g in expected]
 
 
 def test_embed_snippets_point_at_the_chosen_region(app):

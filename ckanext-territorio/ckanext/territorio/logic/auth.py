@@ -12,6 +12,9 @@ from ckan import authz, model
 from ckan.types import AuthResult, Context, DataDict
 
 from .. import auditors
+from ..citizen import status as citizen_status
+from ..citizen import store as citizen_store
+from ..model.citizen import CitizenRequest
 
 __all__ = [
     "package_collaborator_list",
@@ -29,6 +32,17 @@ __all__ = [
     "territorio_validation_accept",
     "territorio_validation_run",
     "territorio_validation_show",
+    "territorio_citizen_inbox",
+    "territorio_report_close",
+    "territorio_report_create",
+    "territorio_report_list",
+    "territorio_request_close",
+    "territorio_request_comment",
+    "territorio_request_create",
+    "territorio_request_list",
+    "territorio_request_show",
+    "territorio_request_update",
+    "territorio_request_vote",
 ]
 
 
@@ -199,3 +213,131 @@ def territorio_latest(context: Context, data_dict: DataDict) -> AuthResult:
 def territorio_stream(context: Context, data_dict: DataDict) -> AuthResult:
     """The live stream of a dataset's readings: whoever may see the dataset."""
     return _delegate("package_show", context, data_dict, str(data_dict.get("id") or ""))
+
+
+# --- citizen channel: data requests and reports ---
+# Login is required by every one but the public reads (CKAN refuses anonymous callers of an
+# auth function not marked ``auth_allow_anonymous_access``); sysadmins pass every check.
+# Held texts are hidden by the actions (``may_see_held``), which answer "not found".
+
+
+def may_answer(context: Context, request: CitizenRequest) -> bool:
+    """Whether the caller answers the request: a sysadmin, or an editor or admin of the
+    organization it is addressed to (an unaddressed request: sysadmins only)."""
+    user = auditors.context_user(context)
+    if user is None:
+        return False
+    if authz.is_sysadmin(user.name):
+        return True
+    return bool(request.organization_id) and authz.has_user_permission_for_group_or_org(
+        request.organization_id, user.name, "update_dataset"
+    )
+
+
+def may_see_held(context: Context, author_id: str | None) -> bool:
+    """Whether the caller sees a held text: sysadmins, auditors and its author."""
+    user = auditors.context_user(context)
+    if user is None:
+        return False
+    return user.id == author_id or auditors.is_auditor_or_sysadmin(context)
+
+
+def territorio_request_create(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Any logged-in user files a data request."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_request_show(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Requests are public (a held one answers "not found" but to its reviewers and author)."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_request_list(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """The list of requests is public (held ones left out but for reviewers and authors)."""
+    return {"success": True}
+
+
+def territorio_request_vote(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Any logged-in user supports a request (its author too: supporting adds no right)."""
+    return {"success": True}
+
+
+def territorio_request_comment(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Any logged-in user comments on a request."""
+    return {"success": True}
+
+
+_TEXT_KEYS = ("title", "description", "dimension", "subdimension", "region", "comuna")
+_ANSWER_KEYS = ("status", "datasets")
+
+
+def territorio_request_update(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Text and framework tags: the author while the request is open. Status and datasets:
+    whoever answers it (``may_answer``). The organization: the author while open, or an
+    editor of an organization claiming an unaddressed request for it."""
+    data_dict = data_dict or {}
+    request = citizen_store.get_request(str(data_dict.get("id") or ""))
+    user = auditors.context_user(context)
+    if request is None or user is None:
+        return {"success": request is None and user is not None}
+    is_open_author = request.creator_user_id == user.id and request.status == citizen_status.OPEN
+    if any(k in data_dict for k in _ANSWER_KEYS) and not may_answer(context, request):
+        return {"success": False, "msg": tk._(
+            "Solo los editores de la organización destinataria o un administrador del sitio "
+            "responden una solicitud")}
+    if any(k in data_dict for k in _TEXT_KEYS) and not is_open_author:
+        return {"success": False, "msg": tk._("Solo su autor modifica la solicitud, mientras está abierta")}
+    if "organization" in data_dict and not is_open_author:
+        target = str(data_dict.get("organization") or "")
+        claims = not request.organization_id and bool(target) and authz.has_user_permission_for_group_or_org(
+            target, user.name, "update_dataset")
+        if not claims:
+            return {"success": False, "msg": tk._(
+                "Solo el autor o un editor de la organización que la asume cambian la organización")}
+    return {"success": True}
+
+
+def territorio_request_close(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Closing (publicada, rechazada) is for whoever answers the request."""
+    request = citizen_store.get_request(str((data_dict or {}).get("id") or ""))
+    if request is None:
+        return {"success": True}  # the action answers "not found"
+    if may_answer(context, request):
+        return {"success": True}
+    return {"success": False, "msg": tk._(
+        "Solo los editores de la organización destinataria o un administrador del sitio cierran una solicitud")}
+
+
+def territorio_report_create(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Any logged-in user who may see the dataset reports a problem on it."""
+    package_id = str((data_dict or {}).get("package_id") or "")
+    if not package_id:
+        return {"success": True}  # the action answers with a field error
+    return _delegate("package_show", context, data_dict or {}, package_id)
+
+
+def territorio_report_list(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Logged-in users; the action shows publishers their organizations' reports, everyone the
+    reports they filed, and sysadmins and auditors all."""
+    return {"success": True}
+
+
+def territorio_report_close(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """An editor or admin of the dataset's organization (or a sysadmin) closes a report."""
+    report = citizen_store.get_report(str((data_dict or {}).get("id") or ""))
+    if report is None:
+        return {"success": True}  # the action answers "not found"
+    package = model.Package.get(report.package_id)
+    user = auditors.context_user(context)
+    if package is not None and package.owner_org and user is not None and \
+            authz.has_user_permission_for_group_or_org(package.owner_org, user.name, "update_dataset"):
+        return {"success": True}
+    return {"success": False, "msg": tk._(
+        "Solo los editores de la organización del conjunto o un administrador del sitio cierran un reporte")}
+
+
+def territorio_citizen_inbox(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """Each logged-in user reads their own inbox."""
+    return {"success": True}

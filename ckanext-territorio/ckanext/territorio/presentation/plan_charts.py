@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .quality.charts import ACCENT, FONT, GRID, INK, MUTED
+from .quality.charts import ACCENT, GRID, INK, MUTED, svg_root
 
 STAR = "★"
 DOWN = "↓"
@@ -67,22 +67,7 @@ def rank_grid(
     row_h = 34
     width = row_width + column_width * len(columns) + 8
     height = header + row_h * len(rows) + 8
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {width} {height}",
-            "width": str(width),
-            "height": str(height),
-            "role": "img",
-            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
-            "class": "territorio-chart territorio-rank-grid",
-            "id": chart_id,
-            "font-family": FONT,
-        },
-    )
-    ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
-    ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = description
+    svg = svg_root(width, height, chart_id, title, description, "territorio-chart territorio-rank-grid")
     for j, column in enumerate(columns):
         x = row_width + column_width * j + column_width / 2
         label = _text(svg, x, 14, "", fill=MUTED,

@@ -332,10 +332,21 @@ def score(facts: Facts, env: Environment, profile_id: str | None = None) -> Scor
         (r for r in results if r.fixable and r.max - r.points > 0),
         key=lambda r: (-(r.max - r.points), order[r.id]),
     )
-    # stored without their texts (see stored_fix)
-    fixes: list[dict[str, Any]] = [
-        {"indicator": r.id, "gain": _round(r.max - r.points), **_fix_facts(r.outcome)} for r in to_fix
-    ]
+    # stored without their texts (see stored_fix); one fix per problem, with the gain of all
+    # the indicators it fails
+    fixes: list[dict[str, Any]] = []
+    by_problem: dict[str, dict[str, Any]] = {}
+    for r in to_fix:
+        gain = _round(r.max - r.points)
+        problem = r.indicator.problem
+        if problem is not None and problem in by_problem:
+            by_problem[problem]["gain"] = _round(by_problem[problem]["gain"] + gain)
+            continue
+        fix = {"indicator": r.id, "gain": gain, **_fix_facts(r.outcome)}
+        fixes.append(fix)
+        if problem is not None:
+            by_problem[problem] = fix
+    fixes.sort(key=lambda fix: -fix["gain"])  # stable: the profile's order among equal gains
     return Score(
         version=quality.version,
         main=ProfileScore(main_profile.id, points, maximum, main_profile.rating(points, maximum)),

@@ -83,6 +83,8 @@ class Indicator:
     detail: LocalizedText | None
     params: Mapping[str, Any]
     line: int
+    # indicators that one fault fails together (a broken link fails three): one fix for all
+    problem: str | None = None
 
     @property
     def on_distributions(self) -> bool:
@@ -193,6 +195,7 @@ class _Indicator(_Shape):
     arreglo: Bilingual
     detalle: Bilingual | None = None
     parametros: dict[str, Any] | None = None
+    problema: SlugId | None = None
 
 
 class _Bands(_Shape):
@@ -262,7 +265,7 @@ def _indicator(
         params = {name: getattr(given, name) for name in spec}
     return Indicator(
         entry.id, entry.dimension, entry.calculado_en, entry.propiedad, entry.etiqueta,
-        entry.arreglo, entry.detalle, MappingProxyType(params), doc.line(*at),
+        entry.arreglo, entry.detalle, MappingProxyType(params), doc.line(*at), entry.problema,
     )  # fmt: skip
 
 

@@ -1,6 +1,21 @@
 """The territorio API actions, one module per concern."""
 from __future__ import annotations
 
+from .citizen import (
+    territorio_request_close,
+    territorio_request_comment,
+    territorio_request_create,
+    territorio_request_list,
+    territorio_request_show,
+    territorio_request_update,
+    territorio_request_vote,
+)
+from .citizen_reports import (
+    territorio_citizen_inbox,
+    territorio_report_close,
+    territorio_report_create,
+    territorio_report_list,
+)
 from .core_visibility import member_list, tag_autocomplete, tag_list
 from .framework import territorio_framework_show
 from .harvest_secrets import harvest_source_list, package_create, package_update
@@ -28,6 +43,17 @@ __all__ = [
     "package_create",
     "package_update",
     "territorio_auditor_update",
+    "territorio_citizen_inbox",
+    "territorio_report_close",
+    "territorio_report_create",
+    "territorio_report_list",
+    "territorio_request_close",
+    "territorio_request_comment",
+    "territorio_request_create",
+    "territorio_request_list",
+    "territorio_request_show",
+    "territorio_request_update",
+    "territorio_request_vote",
     "territorio_framework_show",
     "territorio_latest",
     "territorio_plan_show",

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ..quality import formats, labels
 from ..quality.tables import Column, display
 
 __all__ = [
+    "territorio_quality_badge",
     "territorio_quality_cell",
     "territorio_quality_number",
     "territorio_quality_percent",
@@ -44,3 +47,39 @@ def territorio_quality_share(value: float | int | None) -> str:
 def territorio_quality_rating(key: str | None) -> str:
     """excellent → "Excelente"."""
     return labels.rating(key)
+
+
+# the fixes shown to the dataset's editors under the badge, largest gain first
+BADGE_FIXES = 3
+
+
+def territorio_quality_badge(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset page's quality badge: score, rating and, for its editors, the top fixes.
+
+    None when the dataset has no score yet (or the user may not see it); the score is read
+    through ``territorio_quality_show``, so its permission rules hold here too.
+    """
+    user = tk.current_user
+    context: dict[str, Any] = {"user": user.name if user.is_authenticated else ""}
+    try:
+        shown = tk.get_action("territorio_quality_show")(dict(context), {"id": pkg["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+    try:
+        tk.check_access("package_update", dict(context), {"id": pkg["id"]})
+        editor = True
+    except tk.NotAuthorized:
+        editor = False
+    return {
+        "rating": shown["rating"],
+        "rating_label": shown["rating_label"],
+        "percent": shown["percent"],
+        "points": shown["points"],
+        "max_points": shown["max_points"],
+        "scored_at": shown["scored_at"],
+        "methodology": shown["methodology"],
+        "organization": shown["organization"],
+        "editor": editor,
+        "fixes": shown["fixes"][:BADGE_FIXES] if editor else [],
+        "more_fixes": max(len(shown["fixes"]) - BADGE_FIXES, 0) if editor else 0,
+    }

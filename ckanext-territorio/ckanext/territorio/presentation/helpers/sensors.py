@@ -5,6 +5,8 @@ from typing import Any
 
 from ...implementations import resource_views
 
+__all__ = ["territorio_stations_map"]
+
 
 def territorio_stations_map(pkg: dict[str, Any]) -> str | None:
     """The stations map's settings (JSON) for a sensor dataset's page; None for other datasets."""

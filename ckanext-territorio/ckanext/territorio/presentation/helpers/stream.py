@@ -7,6 +7,8 @@ from ckan import model
 
 from ...model import stream_dead_letter
 
+__all__ = ["territorio_stream_summary"]
+
 
 def territorio_stream_summary(source_id: str, latest: int = 5) -> dict[str, Any] | None:
     """Messages read and malformed for an mqtt source, and the latest dead letters (None: none yet)."""

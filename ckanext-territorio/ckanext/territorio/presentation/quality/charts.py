@@ -53,7 +53,10 @@ class Stat:
     value: str
 
 
-def _svg(width: int, height: int, chart_id: str, title: str, description: str) -> ET.Element:
+def svg_root(
+    width: int, height: int, chart_id: str, title: str, description: str, css_class: str = "territorio-chart"
+) -> ET.Element:
+    """An accessible <svg> root of the given size: labelled by its <title> and <desc>."""
     svg = ET.Element(
         "svg",
         {
@@ -63,7 +66,7 @@ def _svg(width: int, height: int, chart_id: str, title: str, description: str) -
             "height": str(height),
             "role": "img",
             "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
-            "class": "territorio-chart",
+            "class": css_class,
             "id": chart_id,
             "font-family": FONT,
             "preserveAspectRatio": "xMidYMid meet",
@@ -138,7 +141,7 @@ def bar_chart(
     height: int = 240,
 ) -> str:
     """Vertical bars with their value over each and their label under it."""
-    svg = _svg(width, height, chart_id, title, description)
+    svg = svg_root(width, height, chart_id, title, description)
     left, right, top, bottom = 44.0, 8.0, 20.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = nice_ceiling(max((b.value for b in bars), default=0))
@@ -178,7 +181,7 @@ def line_chart(
     max_labels: int = 6,
 ) -> str:
     """Values over time, evenly spaced, with a dot (and its value on hover) at each point."""
-    svg = _svg(width, height, chart_id, title, description)
+    svg = svg_root(width, height, chart_id, title, description)
     left, right, top, bottom = 52.0, 24.0, 16.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = max(y_max, nice_ceiling(max((p.value for p in points), default=0)))
@@ -223,7 +226,7 @@ def card(
     Colours and fonts are attributes, not CSS, as the image is shown outside our pages.
     """
     description = "; ".join(f"{s.label}: {s.value}" for s in stats)
-    svg = _svg(width, height, chart_id, f"{kicker}: {title}", description)
+    svg = svg_root(width, height, chart_id, f"{kicker}: {title}", description)
     ET.SubElement(svg, "rect", {"width": str(width), "height": str(height), "rx": "10",
                                 "fill": "#ffffff", "stroke": "#c9d3db"})
     ET.SubElement(svg, "path", {"d": f"M0 10a10 10 0 0 1 10-10h{width - 20}a10 10 0 0 1 10 10v54h-{width}z",

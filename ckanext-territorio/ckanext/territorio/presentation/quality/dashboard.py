@@ -5,18 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import actions
+from . import actions, summary_tables
 from .filters import Filters
-from .summary_tables import (
-    distribution_chart,
-    distribution_table,
-    groups_table,
-    ratings_chart,
-    ratings_table,
-    trend_chart,
-    trend_table,
-    worst_table,
-)
 from .tables import Table
 
 WORST = 10
@@ -52,11 +42,11 @@ def build(filters: Filters, group_by: str) -> Dashboard:
     tables = {
         t.name: t
         for t in (
-            groups_table(summary, group_by),
-            distribution_table(summary),
-            ratings_table(summary),
-            worst_table(summary, org_titles=org_titles),
-            trend_table(trend),
+            summary_tables.groups_table(summary, group_by),
+            summary_tables.distribution_table(summary),
+            summary_tables.ratings_table(summary),
+            summary_tables.worst_table(summary, org_titles=org_titles),
+            summary_tables.trend_table(trend),
         )
     }
     return Dashboard(
@@ -67,8 +57,8 @@ def build(filters: Filters, group_by: str) -> Dashboard:
         organizations=sorted(org_titles.items(), key=lambda pair: pair[1].lower()),
         tables=tables,
         charts={
-            "distribucion": distribution_chart(summary),
-            "calificaciones": ratings_chart(summary),
-            "tendencia": trend_chart(trend),
+            "distribucion": summary_tables.distribution_chart(summary),
+            "calificaciones": summary_tables.ratings_chart(summary),
+            "tendencia": summary_tables.trend_chart(trend),
         },
     )

@@ -29,12 +29,19 @@ def build(region: Region, now: datetime | None = None) -> Report:
     by_dimension = actions.summary("dimension", where, include_private=True)
     by_organization = actions.summary("organization", where, include_private=True)
     total = total_row(by_comuna)
+    # the public scoreboard counts public datasets only: the report gives both figures
+    public = total_row(actions.summary("comuna", where, include_private=False))
     max_points = by_comuna.get("max_points")
     lang = current_lang()
 
     leads = [a for a in fw.assignments if a.region == region.iso]
     facts = [
-        (tk._("Conjuntos de datos evaluados"), number(total.get("datasets"), 0)),
+        (
+            tk._("Conjuntos de datos evaluados"),
+            tk._("{all} (privados incluidos); {public} públicos, los que cuenta el tablero").format(
+                all=number(total.get("datasets"), 0), public=number(public.get("datasets"), 0)
+            ),
+        ),
         (
             tk._("Puntaje medio"),
             tk._("{points} de {max}").format(
@@ -97,7 +104,8 @@ def build(region: Region, now: datetime | None = None) -> Report:
         notes=[
             tk._(
                 "Puntajes según el perfil de evaluación del portal (compatible con la metodología "
-                "MQA de data.europa.eu). Incluye conjuntos de datos privados. Los porcentajes de "
+                "MQA de data.europa.eu). Cuenta también los conjuntos de datos privados, que el "
+                "tablero público no muestra: por eso sus cifras pueden ser mayores. Los porcentajes de "
                 "vigencia cuentan los conjuntos que declaran una frecuencia de actualización."
             )
         ],

@@ -19,7 +19,7 @@ from ...language import current_lang
 from ...vocab import Assignment, Framework, Region
 from ..helpers.pages import territorio_assignment_label
 from . import actions
-from .tables import INTEGER, PERCENT, SHARE, Column, Table
+from .tables import INTEGER, NUMBER, PERCENT, SHARE, Column, Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,11 @@ class RankedComuna:
     region_name: str
     quality: Quality
 
+    @property
+    def index(self) -> float:
+        """Mean quality × share of up-to-date datasets: stale data cannot come first."""
+        return ranking_index(self.quality)
+
 
 @dataclass(frozen=True)
 class Scoreboard:
@@ -99,21 +104,32 @@ def _quality(groups: Sequence[Mapping[str, Any]]) -> dict[str, Quality]:
     }
 
 
+def ranking_index(quality: Quality) -> float:
+    """The ranking's index, 0–100: mean quality (percent) × share of up-to-date datasets.
+
+    A dataset without a declared frequency cannot show it is up to date, so a comuna where
+    none declares one counts as not up to date (index 0), as one whose data is all stale.
+    """
+    return round((quality.mean_percent or 0.0) * (quality.share_fresh or 0.0), 1)
+
+
 def rank_comunas(groups: Sequence[Mapping[str, Any]], fw: Framework) -> list[RankedComuna]:
-    """Comunas with scored public datasets, best mean quality first; ties go to the comuna
-    with more datasets; a comuna equal on both shares the rank (1, 2, 2, 4)."""
+    """Comunas with scored public datasets, highest index first (``ranking_index``); ties go
+    to the better mean quality, then to the comuna with more datasets; a comuna equal on all
+    three shares the rank (1, 2, 2, 4)."""
     scored = [
         (fw.comuna_by_cut[key], quality)
         for key, quality in _quality(groups).items()
         if key in fw.comuna_by_cut and quality.scored and quality.mean_percent is not None
     ]
-    scored.sort(key=lambda pair: (-(pair[1].mean_percent or 0), -pair[1].scored, pair[0].name))
+    def order(quality: Quality) -> tuple[float, float, int]:
+        return (ranking_index(quality), quality.mean_percent or 0.0, quality.scored)
+
+    scored.sort(key=lambda pair: (tuple(-v for v in order(pair[1])), pair[0].name))
     ranking: list[RankedComuna] = []
     for position, (comuna, quality) in enumerate(scored, start=1):
         previous = ranking[-1] if ranking else None
-        same = previous and (previous.quality.mean_percent, previous.quality.scored) == (
-            quality.mean_percent, quality.scored
-        )
+        same = previous is not None and order(previous.quality) == order(quality)
         ranking.append(
             RankedComuna(
                 rank=previous.rank if previous and same else position,
@@ -327,6 +343,7 @@ def ranking_table(ranking: Sequence[RankedComuna]) -> Table:
             Column("name", tk._("Comuna")),
             Column("cut", tk._("Código CUT")),
             Column("region_name", tk._("Región")),
+            Column("index", tk._("Índice"), NUMBER),
             Column("mean_percent", tk._("Calidad media"), PERCENT),
             Column("scored", tk._("Conjuntos evaluados"), INTEGER),
             Column("share_fresh", tk._("Vigentes"), SHARE),
@@ -337,6 +354,7 @@ def ranking_table(ranking: Sequence[RankedComuna]) -> Table:
                 "name": c.name,
                 "cut": c.cut,
                 "region_name": c.region_name,
+                "index": c.index,
                 **_quality_values(c.quality),
             }
             for c in ranking
