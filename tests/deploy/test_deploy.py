@@ -207,15 +207,14 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     assert programs["stream"].command.endswith("territorio stream run")
 
 
-def test_wsgi_entry_point_serves_the_api(ckan_config):
+def _through_wsgi(ckan_config, path: str) -> dict:
+    """GET ``path`` from the app deploy/wsgi.py builds (in a process of its own), as JSON."""
     probe = (
         "import json, runpy\n"
         "from werkzeug.test import Client\n"
         "app = runpy.run_path('deploy/wsgi.py')['application']\n"
-        "response = Client(app).get('/api/3/action/status_show')\n"
-        "print(json.dumps(response.get_json()))\n"
+        f"print(json.dumps(Client(app).get({path!r}).get_json()))\n"
     )
-
     result = subprocess.run(
         [sys.executable, "-c", probe],
         check=False,
@@ -225,9 +224,19 @@ def test_wsgi_entry_point_serves_the_api(ckan_config):
         env={**os.environ, "CKAN_INI": ckan_config["__file__"]},
         timeout=180,
     )
-
     assert result.returncode == 0, result.stderr[-2000:]
-    status = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_wsgi_entry_point_serves_the_api(ckan_config):
+    status = _through_wsgi(ckan_config, "/api/3/action/status_show")
+
     assert status["success"] is True
     assert status["result"]["ckan_version"] == "2.12.0"
     assert status["result"]["extensions"][:2] == ["territorio_search", "territorio"]
+
+
+def test_wsgi_entry_point_serves_the_javascript_texts_in_spanish(ckan_config):
+    texts = _through_wsgi(ckan_config, "/api/i18n/es")
+
+    assert texts["Show more"][1] == "Mostrar más"  # table-toggle-more.js, in English before

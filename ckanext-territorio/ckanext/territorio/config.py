@@ -117,6 +117,11 @@ def quality_file() -> Path:
     return Path(value).resolve() if value else schemas_dir() / "quality.yaml"
 
 
+def contact_email() -> str:
+    """The portal team's address shown on /about ("" when there is none)."""
+    return str(tk.config["ckanext.territorio.contact_email"] or "").strip()
+
+
 def quality_profile() -> str | None:
     """The profile scores are stored under; None: the file's default."""
     return tk.config["ckanext.territorio.quality.profile"] or None

@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.harvesters import DCATJSONHarvester, DCATRDFHarvester
 from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
@@ -40,7 +41,7 @@ class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
     def info(self) -> dict[str, str]:
         """The stock CKAN harvester's info, with the portal's description."""
         info = super().info()
-        info["description"] = "Catálogo CKAN remoto (API de acciones), con el marco territorial"
+        info["description"] = tk._("Catálogo CKAN remoto (API de acciones), con el marco territorial")
         return info
 
     def _set_config(self, config_str: str | None) -> None:
@@ -108,6 +109,11 @@ class TerritorioCKANHarvester(CatalogMixin, HarvestCommands, CKANHarvester):
 class TerritorioDCATJSONHarvester(CatalogMixin, HarvestCommands, DCATJSONHarvester):
     """Source type ``dcat_json``: DCAT-US data.json (Socrata, ArcGIS Hub), mapped."""
 
+    def info(self) -> dict[str, str]:
+        """ckanext-dcat's info, with the title and description in the page's language."""
+        return {**super().info(), "title": tk._("DCAT en JSON (data.json)"),
+                "description": tk._("Catálogo DCAT-US data.json (Socrata, ArcGIS Hub), con el marco territorial")}
+
     def validate_config(self, config: str | None) -> str | None:
         """Check our keys of the config and return it unchanged."""
         self.territorio_validate(config)
@@ -163,6 +169,11 @@ class TerritorioDCATJSONHarvester(CatalogMixin, HarvestCommands, DCATJSONHarvest
 
 class TerritorioDCATRDFHarvester(CatalogMixin, HarvestCommands, DCATRDFHarvester):
     """Source type ``dcat_rdf``: DCAT-AP in RDF (Turtle, RDF/XML, JSON-LD), mapped."""
+
+    def info(self) -> dict[str, str]:
+        """ckanext-dcat's info, with the title and description in the page's language."""
+        return {**super().info(), "title": tk._("DCAT en RDF"),
+                "description": tk._("Catálogo DCAT-AP en RDF (Turtle, RDF/XML, JSON-LD), con el marco territorial")}
 
     def validate_config(self, config: str | None) -> str | None:
         """Check our keys of the config, then the stock harvester's."""

@@ -18,12 +18,17 @@ from .sinca import DEFAULT_PARAMETERS as SINCA_PARAMETERS
 from .sinca import SincaAdapter
 
 
+def N_(text: str) -> str:
+    """A text for the catalogue (pybabel -k N_), translated where it is shown (info())."""
+    return text
+
+
 class OpenAQHarvester(SensorHarvester):
     """Source type ``openaq``: OpenAQ API v3 locations, sensors and measurements."""
 
     source_type = "openaq"
     title = "OpenAQ (API v3)"
-    description = "Calidad del aire de OpenAQ: ubicaciones de un país o caja, sus sensores y mediciones."
+    description = N_("Calidad del aire de OpenAQ: ubicaciones de un país o caja, sus sensores y mediciones.")
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
         """The OpenAQ API key as ``X-API-Key``, when configured."""
@@ -47,7 +52,7 @@ class SensorThingsHarvester(SensorHarvester):
 
     source_type = "sensorthings"
     title = "OGC SensorThings API 1.1"
-    description = "Cualquier servicio SensorThings 1.1: Things, Datastreams y Observations."
+    description = N_("Cualquier servicio SensorThings 1.1: Things, Datastreams y Observations.")
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
         """The API key as a bearer token, when configured."""
@@ -70,7 +75,7 @@ class NGSILDHarvester(SensorHarvester):
 
     source_type = "ngsi-ld"
     title = "FIWARE NGSI-LD"
-    description = "Un context broker NGSI-LD: AirQualityObserved, TrafficFlowObserved, WasteContainer."
+    description = N_("Un context broker NGSI-LD: AirQualityObserved, TrafficFlowObserved, WasteContainer.")
     default_overlap_hours = 0
 
     def request_headers(self, settings: dict[str, Any]) -> dict[str, str]:
@@ -96,7 +101,7 @@ class SincaHarvester(SensorHarvester):
 
     source_type = "sinca"
     title = "SINCA (Ministerio del Medio Ambiente)"
-    description = "Red nacional de calidad del aire: listado de estaciones y series horarias de Airviro."
+    description = N_("Red nacional de calidad del aire: listado de estaciones y series horarias de Airviro.")
     # SINCA validates preliminary values days later: re-read the last three days
     default_overlap_hours = 72
 

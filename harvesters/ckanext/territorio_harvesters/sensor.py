@@ -99,7 +99,7 @@ class SensorHarvester(HarvestCommands, HarvesterBase):
         return {
             "name": self.source_type,
             "title": self.title,
-            "description": self.description,
+            "description": tk._(self.description),  # marked N_ in plugins.py
             "form_config_interface": "Text",
         }
 

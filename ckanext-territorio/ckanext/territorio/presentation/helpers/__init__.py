@@ -7,9 +7,23 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import framework, pages, plan, policy, quality, sensors, stream
+from . import (
+    about,
+    datastore,
+    errors,
+    framework,
+    pages,
+    plan,
+    policy,
+    quality,
+    sensors,
+    site,
+    stream,
+)
 
-FAMILIES: tuple[ModuleType, ...] = (framework, pages, plan, policy, quality, sensors, stream)
+FAMILIES: tuple[ModuleType, ...] = (
+    about, datastore, errors, framework, pages, plan, policy, quality, sensors, site, stream,
+)
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)
 globals().update({name: getattr(family, name) for family in FAMILIES for name in family.__all__})
