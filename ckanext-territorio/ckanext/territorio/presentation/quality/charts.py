@@ -1,4 +1,5 @@
-"""Charts as SVG built on the server: bars, a line over time, and the scoreboard's card.
+"""Charts as SVG built on the server: bars (vertical and horizontal), a line over time, and the
+scoreboard's card.
 
 ElementTree writes the markup, so every label is escaped and the result is well-formed.
 Each chart carries a <title> and <desc> (read by screen readers through aria-labelledby);
@@ -30,10 +31,12 @@ RATING_COLOURS = {
 class Bar:
     """One bar of a bar chart: its label, value, written value and colour."""
 
-    label: str  # under the bar
+    label: str  # under the bar (left of it in a horizontal chart)
     value: float
-    text: str  # the value as the page writes it, over the bar
+    text: str  # the value as the page writes it, over the bar (or at its end)
     colour: str = ACCENT
+    key: str = ""  # what the bar stands for (a region's ISO code), as data-key
+    href: str = ""  # where the bar leads (horizontal charts only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,70 @@ def bar_chart(
         _text(group, centre, y - 5, bar.text, **{"text-anchor": "middle", "font-weight": "600"})
         _text(group, centre, top + plot_h + 16, bar.label, fill=MUTED,
               **{"text-anchor": "middle", "font-size": "11"})
+    return ET.tostring(svg, encoding="unicode")
+
+
+def _label_width(bars: Sequence[Bar], font_size: float, least: float, most: float) -> float:
+    """Room for the longest label, estimated at 0.56 em a character (no text metrics here)."""
+    longest = max((len(b.label) for b in bars), default=0)
+    return min(max(longest * font_size * 0.56 + 10, least), most)
+
+
+def hbar_chart(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    top_value: float | None = None,
+    suffix: str = "",
+    width: int = 480,
+    font_size: int = 13,
+) -> str:
+    """Horizontal bars: labels left of the bars, each value at the end of its bar.
+
+    One row per bar, so long names (regions, dimensions) stay readable; the scale runs along
+    the bottom. ``top_value`` fixes the scale (100 for percentages), else it fits the data.
+    Bars with an ``href`` are links (the chart is then a group of links, not a single image).
+    """
+    row_h, bar_h, top, bottom = font_size * 1.9, font_size * 1.1, 6.0, 22.0
+    label_w = _label_width(bars, font_size, 60, width * 0.45)
+    value_w = font_size * 4.6
+    plot_x, plot_w = label_w, width - label_w - value_w
+    height = round(top + row_h * len(bars) + bottom)
+    svg = svg_root(width, height, chart_id, title, description, "territorio-chart territorio-hbar-chart")
+    if any(b.href for b in bars):
+        # a role="img" would hide the links inside it from screen readers
+        svg.set("role", "group")
+    scale_top = top_value or nice_ceiling(max((b.value for b in bars), default=0))
+    whole = top_value is None and all(float(b.value).is_integer() for b in bars)
+    ticks = tick_count(scale_top, whole)
+    axis_y = top + row_h * len(bars)
+    for i in range(ticks + 1):
+        x = plot_x + plot_w * i / ticks
+        ET.SubElement(svg, "line", {"x1": _n(x), "x2": _n(x), "y1": _n(top), "y2": _n(axis_y),
+                                    "stroke": MUTED if i == 0 else GRID, "stroke-width": "1"})
+        anchor = "start" if i == 0 else "end" if i == ticks else "middle"
+        _text(svg, x, axis_y + 15, f"{scale_top * i / ticks:g}{suffix}", fill=MUTED,
+              **{"text-anchor": anchor, "font-size": "11"})
+    for i, bar in enumerate(bars):
+        y = top + row_h * i
+        parent = svg
+        if bar.href:
+            parent = ET.SubElement(svg, "a", {"href": bar.href, "aria-label": f"{bar.label}: {bar.text}"})
+        attrs = {"class": "territorio-chart-bar", "data-value": f"{bar.value:g}"}
+        if bar.key:
+            attrs["data-key"] = bar.key
+        group = ET.SubElement(parent, "g", attrs)
+        ET.SubElement(group, "title").text = f"{bar.label}: {bar.text}"
+        middle = y + row_h / 2
+        _text(group, label_w - 8, middle + font_size * 0.35, bar.label,
+              **{"text-anchor": "end", "font-size": str(font_size)})
+        w = plot_w * min(max(bar.value, 0), scale_top) / scale_top
+        ET.SubElement(group, "rect", {"x": _n(plot_x), "y": _n(middle - bar_h / 2), "width": _n(w),
+                                      "height": _n(bar_h), "fill": bar.colour, "rx": "2"})
+        _text(group, plot_x + w + 5, middle + font_size * 0.35, bar.text,
+              **{"font-size": str(font_size), "font-weight": "600"})
     return ET.tostring(svg, encoding="unicode")
 
 
