@@ -5,11 +5,11 @@ import pytest
 
 from ckanext.territorio.presentation.heatmap import (
     PALETTE,
+    band_scale,
     contrast,
     count_scale,
     ink_for,
     luminance,
-    percent_scale,
 )
 
 
@@ -36,7 +36,8 @@ def test_count_scale_for_small_counts_gives_each_its_colour():
     scale = count_scale(2)
 
     assert [s.label for s in scale.steps] == ["1", "2"]
-    assert scale.step(1).background == PALETTE[0] and scale.step(2).background == PALETTE[-1]
+    # the lightest shade is left out: too close to the white of the empty cells
+    assert scale.step(1).background == PALETTE[1] and scale.step(2).background == PALETTE[-1]
 
 
 def test_empty_catalogue_still_has_a_scale():
@@ -52,13 +53,15 @@ def test_colours_are_ordered_by_value():
     assert lights == sorted(lights, reverse=True)
 
 
-def test_percent_scale_in_ranges_of_twenty(app):
+def test_band_scale_names_each_band_with_its_range(app):
+    bands = [(0.0, "Deficiente"), (29.9, "Suficiente"), (54.6, "Buena"), (86.7, "Excelente")]
     with app.flask_app.test_request_context():
-        scale = percent_scale("sin evaluar")
+        scale = band_scale(bands, "sin evaluar")
 
     assert [s.label for s in scale.legend] == [
-        "sin evaluar", "0–20 %", "20–40 %", "40–60 %", "60–80 %", "80–100 %"
+        "sin evaluar", "Deficiente (0,0–29,9 %)", "Suficiente (29,9–54,6 %)",
+        "Buena (54,6–86,7 %)", "Excelente (86,7–100,0 %)",
     ]
     assert scale.step(None) is scale.empty
-    assert [scale.step(v).index for v in (0, 19.9, 20, 61.5, 100)] == [1, 1, 2, 4, 5]
+    assert [scale.step(v).index for v in (0, 29.8, 29.9, 61.5, 100)] == [1, 1, 2, 3, 4]
     assert scale.step(100).style == f"--territorio-heat-bg: {PALETTE[-1]}; --territorio-heat-ink: #ffffff"

@@ -1,4 +1,4 @@
-"""Colour scales for the heat-map matrices (/matriz by count, /tablero by quality).
+"""Colour scales for the heat-map matrices (/matriz by count, /tablero by quality band).
 
 A sequential scale of five teal steps, light to dark; each step names the text colour with
 the higher WCAG contrast on it (dark ink or white), so a number stays readable on any cell.
@@ -85,10 +85,13 @@ def _step(index: int, low: float, high: float, background: str, label: str) -> S
 
 
 def _spread(n: int) -> Sequence[str]:
-    """``n`` colours of the palette, as far apart as they go (both ends kept)."""
+    """``n`` colours of the palette, as far apart as they go; fewer than five leave out the
+    lightest, too close to the empty cells' white."""
     if n == 1:
-        return (PALETTE[2],)
-    return tuple(PALETTE[round(i * (len(PALETTE) - 1) / (n - 1))] for i in range(n))
+        return (PALETTE[3],)
+    first = 0 if n >= len(PALETTE) else 1
+    span = len(PALETTE) - 1 - first
+    return tuple(PALETTE[first + round(i * span / (n - 1))] for i in range(n))
 
 
 def count_scale(maximum: int) -> Scale:
@@ -103,12 +106,13 @@ def count_scale(maximum: int) -> Scale:
     return Scale(empty, tuple(steps))
 
 
-def percent_scale(empty_label: str) -> Scale:
-    """Quality from 0 to 100 % in five ranges of 20 points; no scored dataset is empty."""
+def band_scale(bands: Sequence[tuple[float, str]], empty_label: str, top: float = 100) -> Scale:
+    """Quality (percent) classed by the rating bands: ``bands`` as (least percent, name),
+    lowest first; each step is named with its range ("Buena (54,6–86,7 %)")."""
     empty = _step(0, math.nan, math.nan, WHITE, empty_label)
-    bounds = [(20.0 * i, 20.0 * (i + 1)) for i in range(len(PALETTE))]
+    highs = [low for low, _ in bands[1:]] + [top]
     steps = tuple(
-        _step(i + 1, low, high, colour, f"{number(low, 0)}–{number(high, 0)} %")
-        for i, ((low, high), colour) in enumerate(zip(bounds, PALETTE, strict=True))
+        _step(i + 1, low, high, colour, f"{name} ({number(low)}–{number(high)} %)")
+        for i, ((low, name), high, colour) in enumerate(zip(bands, highs, _spread(len(bands)), strict=True))
     )
     return Scale(empty, steps)

@@ -13,7 +13,6 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from .. import current
-from ..presentation import heatmap
 from ..presentation.quality import scoreboard as scoreboard_data
 from ..presentation.quality import scoreboard_charts
 from ..presentation.quality.badge import region_svg
@@ -63,7 +62,7 @@ def index() -> Any:
             "board": board,
             "charts": scoreboard_charts.build(board),
             "bands": scoreboard_charts.rating_legend(),
-            "heat": heatmap.percent_scale(tk._("sin evaluar")),
+            "heat": scoreboard_charts.heat_scale(),
             "fw": fw,
             # the snippets show the chosen region, else the first one with scored datasets
             "embedded": chosen or next(

@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 from ... import coverage, current
 from ...language import current_lang
 from ...vocab import Assignment, LocalizedText
-from ..quality.charts import Bar, hbar_chart
+from ..quality.charts import Bar, responsive_hbar_chart
 
 __all__ = [
     "territorio_assignment_label",
@@ -33,7 +33,7 @@ def territorio_region_chart(overview: coverage.Overview, chart_id: str = "grafic
         )
         for row in overview.regions
     ]
-    return hbar_chart(
+    return responsive_hbar_chart(
         bars,
         chart_id=chart_id,
         title=tk._("Conjuntos de datos por región"),

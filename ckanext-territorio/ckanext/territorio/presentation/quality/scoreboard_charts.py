@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import ckan.plugins.toolkit as tk
 
 from ... import current
+from ..heatmap import Scale, band_scale
 from . import labels
-from .charts import MUTED, RATING_COLOURS, Bar, hbar_chart
+from .charts import MUTED, RATING_COLOURS, Bar, responsive_hbar_chart
 from .formats import number, percent
 from .scoreboard import Row, Scoreboard
 
@@ -35,6 +36,7 @@ class BandKey:
     rating: str
     label: str
     colour: str
+    low: float  # where the band starts, percent of the maximum
     text: str  # "desde 86,7 %"
 
 
@@ -47,10 +49,17 @@ def rating_legend() -> list[BandKey]:
             band.rating,
             labels.rating(band.rating),
             RATING_COLOURS[band.rating],
+            round(100 * band.minimum / scale, 1),
             tk._("desde {percent}").format(percent=f"{number(100 * band.minimum / scale)} %"),
         )
         for band in profile.bands
     ]
+
+
+def heat_scale() -> Scale:
+    """The quality matrix's colours: one shade per rating band, worst lightest."""
+    bands = [(band.low, band.label) for band in reversed(rating_legend())]
+    return band_scale(bands, tk._("sin evaluar"))
 
 
 def _bars(rows: Sequence[Row]) -> list[Bar]:
@@ -74,7 +83,7 @@ def regions_chart(board: Scoreboard, chart_id: str = "grafico-regiones") -> str:
     """Mean quality of the sixteen regions, north to south (national coverage stays in the table)."""
     fw = current.framework()
     bars = _bars([r for r in board.regions if r.key in fw.region_by_iso])
-    return hbar_chart(
+    return responsive_hbar_chart(
         bars,
         chart_id=chart_id,
         title=tk._("Calidad media por región"),
@@ -91,7 +100,7 @@ def regions_chart(board: Scoreboard, chart_id: str = "grafico-regiones") -> str:
 def dimensions_chart(board: Scoreboard, chart_id: str = "grafico-dimensiones") -> str:
     """Mean quality of the plan's seven dimensions."""
     bars = _bars(board.dimensions)
-    return hbar_chart(
+    return responsive_hbar_chart(
         bars,
         chart_id=chart_id,
         title=tk._("Calidad media por dimensión"),
