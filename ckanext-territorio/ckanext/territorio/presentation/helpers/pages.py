@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 from ... import coverage, current
 from ...language import current_lang
 from ...vocab import Assignment, LocalizedText
-from ..quality.charts import Bar, responsive_hbar_chart
+from ..quality.charts import ACCENT, MUTED, Bar, responsive_hbar_chart
 
 __all__ = [
     "territorio_assignment_label",
@@ -28,6 +28,7 @@ def territorio_region_chart(overview: coverage.Overview, chart_id: str = "grafic
             row.region.name,
             row.counts.datasets,
             str(row.counts.datasets),
+            ACCENT if row.counts.datasets else MUTED,  # a region with none: its 0 in grey
             key=row.region.iso,
             href=tk.url_for("territorio_region.read", iso=row.region.iso),
         )
