@@ -113,3 +113,11 @@ def test_home_charts_the_datasets_of_each_region_with_links(app):
     assert all(listed[iso].startswith(f"{n} ") for iso, n in values.items())
     assert links[0]["href"] == "/region/CL-AP"
     assert "La Araucanía: 2" in svg.select_one("desc").get_text()
+
+
+def test_home_chart_in_english(app):
+    svg = soup_of(app.get("/en/").body).select_one("figure.territorio-home-chart svg")
+
+    assert svg.select_one("title").get_text() == "Datasets by region"
+    assert svg.select_one("desc").get_text().startswith("Datasets of each region, north to south: ")
+    assert svg.select_one("a")["href"] == "/en/region/CL-AP"

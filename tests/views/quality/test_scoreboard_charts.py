@@ -116,3 +116,15 @@ def test_heat_map_has_its_legend(page):
     assert "región líder" in legend.get_text()
     bands = [li["data-rating"] for li in page.select(".territorio-band-legend li[data-rating]")]
     assert bands == ["excellent", "good", "sufficient", "bad"]
+
+
+def test_charts_and_legends_speak_english_on_the_english_site(app):
+    page = soup_of(app.get("/en/tablero").body)
+
+    assert page.select_one("#tablero-graficos").get_text() == "Quality at a glance"
+    svg = page.select_one('figure[data-chart="regiones"] svg')
+    assert svg.select_one("title").get_text() == "Mean quality by region"
+    assert svg.select_one("desc").get_text().startswith("Mean quality of each region's public datasets")
+    assert "Los Ríos: not scored" in svg.get_text()
+    steps = [li.get_text(strip=True) for li in page.select("section[aria-labelledby=tablero-matriz] .territorio-heat-step")]
+    assert steps[0] == "not scored" and steps[-1] == "Excellent (86.7–100.0 %)"
