@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from devices import emulated
 from portal_api import ARTIFACTS, api
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -66,27 +67,9 @@ def save(browser: WebDriver, name: str, width: int) -> None:
 
 @pytest.fixture
 def laptop(browser: WebDriver) -> Iterator[WebDriver]:
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-    )
-    try:
-        yield browser
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
-@pytest.fixture
-def phone(browser: WebDriver) -> Iterator[WebDriver]:
-    """The same browser as a 390 px wide phone (device metrics, touch)."""
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": PHONE, "height": 844, "deviceScaleFactor": 2, "mobile": True},
-    )
-    try:
-        yield browser
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    """The browser at a laptop's 1366 px, whatever a test before it left."""
+    with emulated(browser, 1366, 900, mobile=False) as device:
+        yield device
 
 
 def test_scoreboard_bars_are_drawn_with_the_apis_figures(portal, laptop):

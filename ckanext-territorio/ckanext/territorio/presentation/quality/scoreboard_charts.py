@@ -75,42 +75,34 @@ def _bars(rows: Sequence[Row]) -> list[Bar]:
     ]
 
 
-def _description(intro: str, bars: Sequence[Bar]) -> str:
-    return f"{intro} " + "; ".join(f"{b.label}: {b.text}" for b in bars) + "."
+def _quality_chart(rows: Sequence[Row], chart_id: str, title: str, intro: str) -> str:
+    bars = _bars(rows)
+    description = f"{intro} " + "; ".join(f"{b.label}: {b.text}" for b in bars) + "."
+    return responsive_hbar_chart(
+        bars, chart_id=chart_id, title=title, description=description, top_value=100, suffix=" %"
+    )
 
 
 def regions_chart(board: Scoreboard, chart_id: str = "grafico-regiones") -> str:
     """Mean quality of the sixteen regions, north to south (national coverage stays in the table)."""
     fw = current.framework()
-    bars = _bars([r for r in board.regions if r.key in fw.region_by_iso])
-    return responsive_hbar_chart(
-        bars,
-        chart_id=chart_id,
-        title=tk._("Calidad media por región"),
-        description=_description(
-            tk._("Calidad media de los conjuntos de datos públicos de cada región, en porcentaje "
-                 "del máximo, de norte a sur:"),
-            bars,
-        ),
-        top_value=100,
-        suffix=" %",
+    return _quality_chart(
+        [r for r in board.regions if r.key in fw.region_by_iso],
+        chart_id,
+        tk._("Calidad media por región"),
+        tk._("Calidad media de los conjuntos de datos públicos de cada región, en porcentaje "
+             "del máximo, de norte a sur:"),
     )
 
 
 def dimensions_chart(board: Scoreboard, chart_id: str = "grafico-dimensiones") -> str:
     """Mean quality of the plan's seven dimensions."""
-    bars = _bars(board.dimensions)
-    return responsive_hbar_chart(
-        bars,
-        chart_id=chart_id,
-        title=tk._("Calidad media por dimensión"),
-        description=_description(
-            tk._("Calidad media de los conjuntos de datos públicos de cada dimensión del plan, en "
-                 "porcentaje del máximo:"),
-            bars,
-        ),
-        top_value=100,
-        suffix=" %",
+    return _quality_chart(
+        board.dimensions,
+        chart_id,
+        tk._("Calidad media por dimensión"),
+        tk._("Calidad media de los conjuntos de datos públicos de cada dimensión del plan, en "
+             "porcentaje del máximo:"),
     )
 
 
