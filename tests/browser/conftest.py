@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from devices import emulated
 from portal_api import ARTIFACTS
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -167,3 +168,11 @@ def screenshot(browser: webdriver.Chrome, request: pytest.FixtureRequest):
         return path
 
     return save
+
+
+
+@pytest.fixture
+def phone(browser: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+    """The same browser as a 390 px wide phone (device metrics, touch)."""
+    with emulated(browser, 390, 844, mobile=True) as device:
+        yield device

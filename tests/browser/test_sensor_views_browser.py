@@ -109,19 +109,6 @@ def _load_sensor_dataset(portal: str) -> dict[str, Any]:
     return api(portal, "package_show", id=dataset["id"])
 
 
-@pytest.fixture
-def phone(browser: WebDriver) -> Iterator[WebDriver]:
-    """The same browser as a 390 px wide phone (device metrics, touch)."""
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
-    )
-    try:
-        yield browser
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
 def phone_screenshot(browser: WebDriver, name: str) -> None:
     height = int(browser.execute_script("return document.documentElement.scrollHeight"))
     browser.execute_cdp_cmd(

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from ckanext.territorio.presentation.quality.charts import (
     Bar,
     Point,
     Stat,
     bar_chart,
     card,
+    hbar_chart,
     line_chart,
     nice_ceiling,
 )
@@ -107,3 +110,54 @@ def test_bar_chart_of_counts_labels_its_axis_in_whole_numbers():
 
     labels = [t.text for t in svg.findall(f"{SVG}text") if t.get("text-anchor") == "end"]
     assert labels == ["0", "5", "10", "15", "20", "25"]
+
+
+def test_horizontal_bars_put_labels_left_and_values_at_the_end():
+    svg = parse(
+        hbar_chart(
+            [Bar("Arica y Parinacota", 40, "40,0 %", key="CL-AP"), Bar("Magallanes", 80, "80,0 %", key="CL-MA")],
+            chart_id="regiones",
+            title="Calidad media por región",
+            description="Arica y Parinacota: 40,0 %; Magallanes: 80,0 %.",
+            top_value=100,
+            suffix=" %",
+        )
+    )
+
+    assert svg.find(f"{SVG}title").text == "Calidad media por región"
+    assert svg.find(f"{SVG}desc").text.startswith("Arica y Parinacota: 40,0 %")
+    assert svg.get("viewBox").startswith("0 0 ")
+    bars = svg.findall(f"{SVG}g[@class='territorio-chart-bar']")
+    assert [(b.get("data-key"), b.get("data-value")) for b in bars] == [("CL-AP", "40"), ("CL-MA", "80")]
+    for bar in bars:
+        label, value = bar.findall(f"{SVG}text")
+        rect = bar.find(f"{SVG}rect")
+        assert label.get("text-anchor") == "end" and float(label.get("x")) <= float(rect.get("x"))
+        assert float(value.get("x")) >= float(rect.get("x")) + float(rect.get("width"))
+    widths = [float(b.find(f"{SVG}rect").get("width")) for b in bars]
+    assert widths[1] == pytest.approx(2 * widths[0], abs=0.2)
+
+
+def test_horizontal_bars_with_links_are_a_group_of_named_links():
+    markup = hbar_chart(
+        [Bar("Biobío", 3, "3", href="/region/CL-BI"), Bar("Ñuble", 0, "0", href="/region/CL-NB")],
+        chart_id="inicio", title="Conjuntos de datos por región", description="d",
+    )
+    svg = parse(markup)
+
+    assert svg.get("role") == "group"
+    links = svg.findall(f"{SVG}a")
+    assert [(a.get("href"), a.get("aria-label")) for a in links] == [
+        ("/region/CL-BI", "Biobío: 3"), ("/region/CL-NB", "Ñuble: 0")
+    ]
+    assert float(links[1].find(f"{SVG}g/{SVG}rect").get("width")) == 0
+
+
+def test_horizontal_bars_make_room_for_the_longest_label():
+    short = parse(hbar_chart([Bar("Salud", 1, "1")], chart_id="a", title="t", description="d"))
+    long = parse(hbar_chart([Bar("Planificación y Desarrollo Urbano", 1, "1")], chart_id="b", title="t", description="d"))
+
+    def bar_x(svg):
+        return float(svg.find(f"{SVG}g/{SVG}rect").get("x"))
+
+    assert bar_x(long) > bar_x(short)

@@ -93,3 +93,31 @@ def test_home_in_english_translates_texts_and_vocabulary(app):
     assert "Regions of Chile" in page
     assert "Mobility" in card and "2 datasets · 2 initiatives" in card
     assert "Lead region in Mobility" in page
+
+
+def test_home_charts_the_datasets_of_each_region_with_links(app):
+    page = soup_of(app.get("/").body)
+    svg = page.select_one('figure.territorio-home-chart svg')
+
+    assert svg.select_one("title").get_text() == "Conjuntos de datos por región"
+    assert svg["aria-labelledby"] == "grafico-regiones-inicio-title grafico-regiones-inicio-desc"
+    links = svg.select("a")
+    assert len(links) == 16
+    values = {a.select_one("g")["data-key"]: int(a.select_one("g")["data-value"]) for a in links}
+    listed = {
+        li["data-region"]: li.select_one(".territorio-count-datasets").get_text(strip=True)
+        for li in page.select(".territorio-region-list > li")
+    }
+    assert list(values) == list(listed)  # north to south, as the list
+    assert values["CL-AR"] == 2 and values["CL-RM"] == 1 and values["CL-LR"] == 0
+    assert all(listed[iso].startswith(f"{n} ") for iso, n in values.items())
+    assert links[0]["href"] == "/region/CL-AP"
+    assert "La Araucanía: 2" in svg.select_one("desc").get_text()
+
+
+def test_home_chart_in_english(app):
+    svg = soup_of(app.get("/en/").body).select_one("figure.territorio-home-chart svg")
+
+    assert svg.select_one("title").get_text() == "Datasets by region"
+    assert svg.select_one("desc").get_text().startswith("Datasets of each region, north to south: ")
+    assert svg.select_one("a")["href"] == "/en/region/CL-AP"

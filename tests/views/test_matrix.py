@@ -5,12 +5,13 @@ from urllib.parse import parse_qs, urlparse
 
 import ckan.plugins.toolkit as tk
 import pytest
-from factories import territorial_schemas
+from factories import TerritorialDataset, territorial_schemas
 from views_html import soup_of, text_of
 
 from ckanext.territorio import current
 from ckanext.territorio.coverage import build_matrix
 from ckanext.territorio.coverage import search as search_module
+from ckanext.territorio.presentation.heatmap import contrast, luminance
 
 pytestmark = [
     *territorial_schemas,
@@ -121,6 +122,51 @@ def test_matrix_page_reads_as_a_progress_table(app):
 
     assert "Matriz de dimensiones y regiones" in page
     assert "región líder en la dimensión según el plan" in page
+
+
+def heat(td) -> dict[str, str]:
+    """The colours the server gave a cell: background and text."""
+    return dict(part.strip().split(": ") for part in td["style"].split(";"))
+
+
+def test_cells_are_darker_the_more_datasets_they_count(app):
+    for i in range(2):  # Medio Ambiente in La Araucanía: 3 datasets, the busiest cell
+        TerritorialDataset(name=f"aire-temuco-{i}")
+    matrix = soup_of(app.get(tk.url_for("territorio_matrix.index")).body).select_one("table.territorio-matrix")
+
+    coloured = []
+    for tr in matrix.select("tbody tr"):
+        for td in tr.select("td.territorio-heat"):
+            count = int(td.select_one(".territorio-cell-datasets").get_text(strip=True))
+            colours = heat(td)
+            coloured.append((count, luminance(colours["--territorio-heat-bg"])))
+            assert contrast(colours["--territorio-heat-bg"], colours["--territorio-heat-ink"]) >= 4.5
+            assert (td["data-heat"] == "0") == (count == 0)
+    assert len(coloured) == 17 * len(DIMENSIONS)
+    assert {count for count, _ in coloured} == {0, 1, 3}
+    coloured.sort()
+    assert [light for _, light in coloured] == sorted((light for _, light in coloured), reverse=True)
+    busiest = row(matrix, "CL-AR").select("td")[DIMENSIONS.index("medio-ambiente")]
+    assert busiest["data-heat"] == "3" and cell_text(busiest) == "3/1"
+    # totals are not part of the scale
+    assert not matrix.select("td.territorio-cell-total.territorio-heat")
+
+
+def test_the_colour_scale_has_a_legend(app):
+    page = soup_of(app.get(tk.url_for("territorio_matrix.index")).body)
+    legend = page.select_one(".territorio-heat-legend")
+
+    assert [li.get_text(strip=True) for li in legend.select(".territorio-heat-step")] == ["0", "1"]
+    assert "Conjuntos de datos en la celda" in legend.get_text()
+    assert page.select_one(".territorio-legend .territorio-heat-lead-sample .territorio-lead-mark").get_text() == "★"
+
+
+def test_lead_cells_keep_their_heat_colour_and_their_mark(matrix):
+    lead = row(matrix, "CL-AR").select("td")[DIMENSIONS.index("movilidad")]
+
+    assert {"territorio-heat", "territorio-cell-lead"} <= set(lead["class"])
+    assert lead.select_one(".territorio-lead-mark").get_text() == "★"
+    assert lead["data-heat"] == "1"
 
 
 @pytest.mark.usefixtures("with_request_context")

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from .. import current
 from ..coverage import build_matrix
+from ..presentation import heatmap
 from .errors import handle_errors
 
 matrix = handle_errors(Blueprint("territorio_matrix", __name__))
@@ -13,12 +14,17 @@ matrix = handle_errors(Blueprint("territorio_matrix", __name__))
 
 @matrix.route("/matriz", strict_slashes=False)
 def index() -> str:
-    """Regions (rows, north to south) by dimensions (columns), with totals."""
+    """Regions (rows, north to south) by dimensions (columns), with totals; each cell
+    coloured by its number of datasets."""
     fw = current.framework()
+    matrix_ = build_matrix(fw)
+    # the cells' colours run up to the busiest region × dimension (totals stay uncoloured)
+    busiest = max((c.datasets for c in matrix_.cells.values()), default=0)
     return tk.render(
         "territorio/matrix.html",
         {
-            "matrix": build_matrix(fw),
+            "matrix": matrix_,
+            "heat": heatmap.count_scale(busiest),
             "dimensions": [d for d in fw.dimensions if not d.cross_cutting],
             "regions": fw.regions,
             "national": fw.national,

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, request
 
 from .. import current
 from ..presentation.quality import scoreboard as scoreboard_data
+from ..presentation.quality import scoreboard_charts
 from ..presentation.quality.badge import region_svg
 from ..vocab import Region, normalise_region_code
 from . import downloads, frames
@@ -59,6 +60,9 @@ def index() -> Any:
         "territorio/quality/scoreboard.html",
         {
             "board": board,
+            "charts": scoreboard_charts.build(board),
+            "bands": scoreboard_charts.rating_legend(),
+            "heat": scoreboard_charts.heat_scale(),
             "fw": fw,
             # the snippets show the chosen region, else the first one with scored datasets
             "embedded": chosen or next(

@@ -1,4 +1,5 @@
-"""Charts as SVG built on the server: bars, a line over time, and the scoreboard's card.
+"""Charts as SVG built on the server: bars (vertical and horizontal), a line over time, and the
+scoreboard's card.
 
 ElementTree writes the markup, so every label is escaped and the result is well-formed.
 Each chart carries a <title> and <desc> (read by screen readers through aria-labelledby);
@@ -10,6 +11,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2d3d"
@@ -30,10 +32,12 @@ RATING_COLOURS = {
 class Bar:
     """One bar of a bar chart: its label, value, written value and colour."""
 
-    label: str  # under the bar
+    label: str  # under the bar (left of it in a horizontal chart)
     value: float
-    text: str  # the value as the page writes it, over the bar
+    text: str  # the value as the page writes it, over the bar (or at its end)
     colour: str = ACCENT
+    key: str = ""  # what the bar stands for (a region's ISO code), as data-key
+    href: str = ""  # where the bar leads (horizontal charts only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,109 @@ def bar_chart(
         _text(group, centre, top + plot_h + 16, bar.label, fill=MUTED,
               **{"text-anchor": "middle", "font-size": "11"})
     return ET.tostring(svg, encoding="unicode")
+
+
+def _estimate(label: str, font_size: float) -> float:
+    """A label's width, estimated at 0.56 em a character (no text metrics on the server)."""
+    return len(label) * font_size * 0.56
+
+
+def _two_lines(label: str) -> list[str]:
+    """A label split at the space nearest its middle (a single word stays whole)."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if not spaces:
+        return [label]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1:]]
+
+
+def hbar_chart(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    top_value: float | None = None,
+    suffix: str = "",
+    width: int = 480,
+    font_size: int = 13,
+    label_share: float = 0.45,
+    css_class: str = "",
+) -> str:
+    """Horizontal bars: labels left of the bars, each value at the end of its bar.
+
+    One row per bar, so long names (regions, dimensions) stay readable: a label too long for
+    the label column (at most ``label_share`` of the width) goes on two lines. The scale runs along the
+    bottom; ``top_value`` fixes it (100 for percentages), else it fits the data. Bars with an
+    ``href`` are links (the chart is then a group of links, not a single image). A bar of no
+    value in the muted colour ("not scored") writes its text muted.
+    """
+    line_h, bar_h, top, bottom = font_size * 1.9, font_size * 1.1, 6.0, 22.0
+    most = width * label_share
+    label_w = min(max((_estimate(b.label, font_size) for b in bars), default=0) + 10, most)
+    label_w = max(label_w, 60)
+    lines = [[b.label] if _estimate(b.label, font_size) + 10 <= label_w else _two_lines(b.label)
+             for b in bars]
+    heights = [line_h + font_size * 1.15 * (len(ls) - 1) for ls in lines]
+    value_w = font_size * 4.6
+    plot_x, plot_w = label_w, width - label_w - value_w
+    axis_y = top + sum(heights)
+    height = round(axis_y + bottom)
+    svg = svg_root(width, height, chart_id, title, description,
+                   f"territorio-chart territorio-hbar-chart {css_class}".strip())
+    if any(b.href for b in bars):
+        # a role="img" would hide the links inside it from screen readers
+        svg.set("role", "group")
+    scale_top = top_value or nice_ceiling(max((b.value for b in bars), default=0))
+    whole = top_value is None and all(float(b.value).is_integer() for b in bars)
+    # about one gridline per 90 units, so the scale's numbers never touch
+    room = max(1, int(plot_w // 90))
+    ticks = next(n for n in (5, 4, 2, 1)
+                 if n <= room and n <= tick_count(scale_top, whole) and (not whole or (scale_top / n).is_integer()))
+    for i in range(ticks + 1):
+        x = plot_x + plot_w * i / ticks
+        ET.SubElement(svg, "line", {"x1": _n(x), "x2": _n(x), "y1": _n(top), "y2": _n(axis_y),
+                                    "stroke": MUTED if i == 0 else GRID, "stroke-width": "1"})
+        _text(svg, x, axis_y + 15, f"{scale_top * i / ticks:g}{suffix}", fill=MUTED,
+              **{"text-anchor": "start" if i == 0 else "middle", "font-size": "11"})
+    y = top
+    for bar, label_lines, row_h in zip(bars, lines, heights, strict=True):
+        parent = svg
+        if bar.href:
+            parent = ET.SubElement(svg, "a", {"href": bar.href, "aria-label": f"{bar.label}: {bar.text}"})
+        attrs = {"class": "territorio-chart-bar", "data-value": f"{bar.value:g}"}
+        if bar.key:
+            attrs["data-key"] = bar.key
+        group = ET.SubElement(parent, "g", attrs)
+        ET.SubElement(group, "title").text = f"{bar.label}: {bar.text}"
+        middle = y + row_h / 2
+        first = middle + font_size * 0.35 - font_size * 1.15 * (len(label_lines) - 1) / 2
+        for k, line in enumerate(label_lines):
+            _text(group, label_w - 8, first + font_size * 1.15 * k, line,
+                  **{"text-anchor": "end", "font-size": str(font_size)})
+        w = plot_w * min(max(bar.value, 0), scale_top) / scale_top
+        ET.SubElement(group, "rect", {"x": _n(plot_x), "y": _n(middle - bar_h / 2), "width": _n(w),
+                                      "height": _n(bar_h), "fill": bar.colour, "rx": "2"})
+        empty = not bar.value and bar.colour == MUTED
+        _text(group, plot_x + w + 5, middle + font_size * 0.35, bar.text,
+              fill=MUTED if empty else INK,
+              **{"font-size": str(font_size), "font-weight": "400" if empty else "600"})
+        y += row_h
+    return ET.tostring(svg, encoding="unicode")
+
+
+PHONE_WIDTH = 330  # a phone's column is about 300 px: the compact chart keeps its text near 12 px
+
+
+def responsive_hbar_chart(bars: Sequence[Bar], *, chart_id: str, **options: Any) -> str:
+    """The same bars twice: at ``width`` for screens, and compact for phones (each shown by
+    the stylesheet at its width), so the text stays readable without scrolling sideways."""
+    wide = hbar_chart(bars, chart_id=chart_id, css_class="territorio-chart-desktop", **options)
+    compact = hbar_chart(
+        bars, chart_id=f"{chart_id}-movil", css_class="territorio-chart-phone",
+        **{**options, "width": PHONE_WIDTH, "label_share": 0.5},
+    )
+    return wide + compact
 
 
 def line_chart(
