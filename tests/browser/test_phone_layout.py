@@ -12,6 +12,8 @@ PAGES = {
     "dimensiones": "/dimension",
     "dimension": "/dimension/movilidad",
     "regiones": "/region",
+    "matriz": "/matriz",
+    "tablero": "/tablero",
     "region": "/region/CL-AR",
     "plan": "/plan",
     "desarrolladores": "/desarrolladores",

@@ -129,6 +129,8 @@ def our_pages(app, site) -> list[str]:
         "slug": [d.slug for d in fw.dimensions if not d.cross_cutting],
         "iso": [r.iso for r in fw.regions],
         "name": ["municipalidad-de-temuco"],
+        # the SKOS concept pages (/framework/<kind>/<value>)
+        "path": ["dimension/movilidad", "region/CL-AR", "tipo/iniciativa"],
     }
     pages = []
     for rule in app.flask_app.url_map.iter_rules():
@@ -142,7 +144,8 @@ def our_pages(app, site) -> list[str]:
             pages.append(rule.rule)
             continue
         (argument,) = rule.arguments
-        pages += [rule.rule.replace(f"<{argument}>", value) for value in values[argument]]
+        placeholder = next(part for part in ("<path:path>", f"<{argument}>") if part in rule.rule)
+        pages += [rule.rule.replace(placeholder, value) for value in values[argument]]
     pages += [page.format(resource_page=site["resource_page"], resource_id=site["resource_id"]) for page in CORE_PAGES]
     pages += [page.format(source=site["source"]["name"]) for page in HARVEST_PAGES]
     return sorted(set(pages))
