@@ -7,6 +7,8 @@ from pathlib import Path
 import ckan.plugins as plugins
 import pytest
 from ckan import model
+from ckan.tests import factories as ckan_factories
+from ckan.tests.helpers import call_action
 from hypothesis import HealthCheck, settings
 
 from ckanext.territorio.search import cache as search_cache
@@ -72,3 +74,17 @@ def clean_db(reset_db):
     """
     reset_db()
     search_cache.bump()
+
+
+@pytest.fixture
+def sysadmin() -> dict:
+    """A site administrator."""
+    return ckan_factories.Sysadmin()
+
+
+@pytest.fixture
+def auditor(sysadmin) -> dict:
+    """A user with the policy-auditor role, granted by a sysadmin."""
+    user = ckan_factories.User()
+    call_action("territorio_auditor_update", context={"user": sysadmin["name"]}, user=user["name"], auditor=True)
+    return user

@@ -4,20 +4,7 @@ from __future__ import annotations
 import pytest
 from citizen_helpers import act
 from ckan.tests import factories as ckan_factories
-from ckan.tests.helpers import call_action
 from factories import TerritorialDataset
-
-
-@pytest.fixture
-def sysadmin() -> dict:
-    return ckan_factories.Sysadmin()
-
-
-@pytest.fixture
-def auditor(sysadmin) -> dict:
-    user = ckan_factories.User()
-    call_action("territorio_auditor_update", context={"user": sysadmin["name"]}, user=user["name"], auditor=True)
-    return user
 
 
 @pytest.fixture

@@ -19,18 +19,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def sysadmin() -> dict:
-    return ckan_factories.Sysadmin()
-
-
-@pytest.fixture
-def auditor(sysadmin) -> dict:
-    user = ckan_factories.User()
-    call_action("territorio_auditor_update", context={"user": sysadmin["name"]}, user=user["name"], auditor=True)
-    return user
-
-
-@pytest.fixture
 def private_dataset() -> dict:
     """A private dataset of an organization the auditor does not belong to."""
     return TerritorialDataset(private=True, tag_string="aire")

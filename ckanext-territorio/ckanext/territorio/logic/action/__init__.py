@@ -1,67 +1,29 @@
-"""The territorio API actions, one module per concern."""
+"""The territorio API actions, one module per concern.
+
+Each module lists its actions in its ``__all__``; this package gathers them for
+``tk.blanket.actions``, so an action is declared once, in its own module.
+"""
 from __future__ import annotations
 
-from .citizen import (
-    territorio_request_close,
-    territorio_request_comment,
-    territorio_request_create,
-    territorio_request_list,
-    territorio_request_show,
-    territorio_request_update,
-    territorio_request_vote,
-)
-from .citizen_reports import (
-    territorio_citizen_inbox,
-    territorio_report_close,
-    territorio_report_create,
-    territorio_report_list,
-)
-from .core_visibility import member_list, tag_autocomplete, tag_list
-from .framework import territorio_framework_show
-from .harvest_secrets import harvest_source_list, package_create, package_update
-from .plan import territorio_plan_show
-from .policy import (
-    territorio_validation_accept,
-    territorio_validation_run,
-    territorio_validation_show,
-)
-from .purge import dataset_purge
-from .quality import (
-    territorio_auditor_update,
-    territorio_quality_show,
-    territorio_quality_summary,
-    territorio_quality_trend,
-)
-from .timeseries import territorio_latest, territorio_readings
+from types import ModuleType
 
-__all__ = [
-    "member_list",
-    "tag_autocomplete",
-    "tag_list",
-    "dataset_purge",
-    "harvest_source_list",
-    "package_create",
-    "package_update",
-    "territorio_auditor_update",
-    "territorio_citizen_inbox",
-    "territorio_report_close",
-    "territorio_report_create",
-    "territorio_report_list",
-    "territorio_request_close",
-    "territorio_request_comment",
-    "territorio_request_create",
-    "territorio_request_list",
-    "territorio_request_show",
-    "territorio_request_update",
-    "territorio_request_vote",
-    "territorio_framework_show",
-    "territorio_latest",
-    "territorio_plan_show",
-    "territorio_quality_show",
-    "territorio_quality_summary",
-    "territorio_quality_trend",
-    "territorio_readings",
-    "territorio_validation_accept",
-    "territorio_validation_run",
-    "territorio_validation_show",
-]
+from . import (
+    citizen,
+    citizen_reports,
+    core_visibility,
+    framework,
+    harvest_secrets,
+    plan,
+    policy,
+    purge,
+    quality,
+    timeseries,
+)
+
+FAMILIES: tuple[ModuleType, ...] = (
+    citizen, citizen_reports, core_visibility, framework, harvest_secrets, plan, policy, purge,
+    quality, timeseries,
+)
+
+__all__ = sorted(name for family in FAMILIES for name in family.__all__)
+globals().update({name: getattr(family, name) for family in FAMILIES for name in family.__all__})

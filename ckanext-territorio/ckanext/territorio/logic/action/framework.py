@@ -11,6 +11,8 @@ from ...dcat.uris import FrameworkURIs
 from ...vocab import CRITERIA, Assignment, Dimension, Framework, LocalizedText, Provenance, Region
 from .. import schema
 
+__all__ = ["territorio_framework_show"]
+
 
 def _text(text: LocalizedText) -> dict[str, str | None]:
     return {"es": text.es, "en": text.en}

@@ -12,6 +12,8 @@ from ...vocab.plan_model import Actor, Link, Priority, Recommendation, RegionEvi
 from .. import schema
 from .framework import assignment
 
+__all__ = ["territorio_plan_show"]
+
 
 def _text(text: LocalizedText | None) -> dict[str, str | None] | None:
     return {"es": text.es, "en": text.en} if text is not None else None
