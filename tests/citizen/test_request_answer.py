@@ -160,3 +160,20 @@ def test_closed_requests_take_no_new_votes(other, editor, request_of):
         act("territorio_request_vote", other, id=created["id"])
     assert "vote" in raised.value.error_dict
     assert rows()["territorio_request_vote"] == 0
+
+
+def test_the_list_gives_each_request_its_viewer_vote_and_linked_datasets(editor, citizen, other, request_of, dataset):
+    answered, pending = request_of(), request_of()
+    act("territorio_request_close", editor, id=answered["id"], status="publicada", datasets=[dataset["name"]])
+    act("territorio_request_vote", other, id=pending["id"])
+
+    listed = {r["id"]: r for r in act("territorio_request_list", other)["results"]}
+
+    assert listed[answered["id"]]["datasets"] == [{"name": dataset["name"], "title": dataset["title"]}]
+    assert listed[pending["id"]]["datasets"] == []
+    assert (listed[pending["id"]]["voted"], listed[answered["id"]]["voted"]) == (True, False)
+    assert listed[pending["id"]]["votes"] == 1
+    shown = act("territorio_request_show", other, id=pending["id"])
+    assert {k: shown[k] for k in ("voted", "votes", "datasets")} == {
+        k: listed[pending["id"]][k] for k in ("voted", "votes", "datasets")
+    }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from ckan import model
@@ -29,10 +30,16 @@ def request_dict(
     *,
     viewer_id: str | None,
     votes: int | None = None,
+    voted: bool | None = None,
+    linked: Sequence[model.Package] | None = None,
     with_comments: bool = True,
     see_held: bool = False,
 ) -> dict[str, Any]:
-    """The request as ``territorio_request_show`` answers (no comments in lists)."""
+    """The request as ``territorio_request_show`` answers (no comments in lists).
+
+    ``votes``, ``voted`` and ``linked`` are read here when not given (a list gives them for a
+    whole page at once).
+    """
     org = _organization(row.organization_id)
     result: dict[str, Any] = {
         "id": row.id,
@@ -51,8 +58,11 @@ def request_dict(
         "modified": _iso(row.modified),
         "closed": _iso(row.closed),
         "votes": store.votes(row.id) if votes is None else votes,
-        "voted": store.has_voted(row.id, viewer_id),
-        "datasets": [{"name": p.name, "title": p.title or p.name} for p in store.datasets(row.id)],
+        "voted": store.has_voted(row.id, viewer_id) if voted is None else voted,
+        "datasets": [
+            {"name": p.name, "title": p.title or p.name}
+            for p in (store.datasets(row.id) if linked is None else linked)
+        ],
         "held": bool(row.held),
     }
     if with_comments:

@@ -82,6 +82,32 @@ def datasets(request_id: str) -> list[model.Package]:
     )
 
 
+def voted_among(request_ids: Collection[str], user_id: str | None) -> set[str]:
+    """Which of the requests the user supports (one query for a page of requests)."""
+    if not user_id or not request_ids:
+        return set()
+    rows = model.Session.query(RequestVote.request_id).filter(
+        RequestVote.request_id.in_(list(request_ids)), RequestVote.user_id == user_id
+    )
+    return {row[0] for row in rows}
+
+
+def datasets_of(request_ids: Collection[str]) -> dict[str, list[model.Package]]:
+    """Each request's active linked datasets, by title (one query for a page of requests)."""
+    found: dict[str, list[model.Package]] = {request_id: [] for request_id in request_ids}
+    if not found:
+        return found
+    rows = (
+        model.Session.query(RequestDataset.request_id, model.Package)
+        .join(model.Package, RequestDataset.package_id == model.Package.id)
+        .filter(RequestDataset.request_id.in_(list(found)), model.Package.state == "active")
+        .order_by(model.Package.title)
+    )
+    for request_id, package in rows:
+        found[request_id].append(package)
+    return found
+
+
 def set_datasets(request_id: str, package_ids: Sequence[str]) -> None:
     """Replace the request's linked datasets."""
     model.Session.query(RequestDataset).filter(RequestDataset.request_id == request_id).delete()

@@ -212,9 +212,15 @@ def territorio_request_list(context: Context, data_dict: DataDict) -> dict[str, 
         limit=data_dict["limit"], offset=data_dict["offset"],
     )
     count, rows = store.list_requests(wanted, see_held=see_held, viewer_id=viewer_id)
+    page_ids = [r.id for r, _votes in rows]
+    voted, linked = store.voted_among(page_ids, viewer_id), store.datasets_of(page_ids)
     return {
         "count": count,
-        "results": [dictize.request_dict(r, viewer_id=viewer_id, votes=v, with_comments=False) for r, v in rows],
+        "results": [
+            dictize.request_dict(r, viewer_id=viewer_id, votes=v, voted=r.id in voted,
+                                 linked=linked[r.id], with_comments=False)
+            for r, v in rows
+        ],
     }
 
 
