@@ -139,7 +139,7 @@ class TestDashboard:
             headers={"Authorization": call_action("api_token_create", user=sysadmin["name"], name="t")["token"]},
         )
         page = response.get_data(as_text=True)
-        assert "Finished" in page
+        assert "Terminado" in page  # the job status, in the page's language (i18n/es)
         assert "datastream:102" in page and "JSON truncado" in page
 
 
