@@ -8,10 +8,12 @@ import pysolr
 import pytest
 import sqlalchemy as sa
 from ckan import model
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from factories import TerritorialDataset, territorial_schemas
 
+from ckanext.territorio.search import cache as search_cache
 from ckanext.territorio.search.connection import PostgresSearchConnection
 
 # CKAN's own paths (pages, CLI), exercised with the portal's territorial schema.
@@ -187,3 +189,29 @@ def _ckan():
     from ckan.cli.cli import ckan
 
     return ckan
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestCacheKeys:
+    """A cached result is never read for another database or another life of the counter."""
+
+    def test_the_database_is_part_of_the_key(self):
+        statement = sa.select(sa.literal(1))
+        generation = search_cache.generation()
+        assert search_cache.key(statement, generation, "db:5432/a") != search_cache.key(
+            statement, generation, "db:5432/b"
+        )
+
+    def test_a_counter_reborn_after_redis_lost_its_keys_has_a_new_epoch(self, clean_redis):
+        before = search_cache.generation()
+        assert before.endswith(":0")
+        connect_to_redis().flushdb()
+        after = search_cache.generation()
+        assert after.endswith(":0") and after != before
+
+    def test_a_bump_moves_the_generation_within_the_epoch(self, clean_redis):
+        before = search_cache.generation()
+        search_cache.bump()
+        after = search_cache.generation()
+        assert after.split(":")[0] == before.split(":")[0]
+        assert int(after.split(":")[1]) == int(before.split(":")[1]) + 1

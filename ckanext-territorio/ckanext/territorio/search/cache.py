@@ -7,11 +7,18 @@ that wrote to the index bumps a generation counter in Redis *after* it commits,
 and the generation is part of every key: a reader that raced the commit can
 only have filed its stale result under the old generation, which nobody reads
 once the counter moved. Reading the generation is one Redis GET.
+
+Two things keep a key from ever naming another state of the index: the
+database the index lives in is part of every key (two portals or test runs may
+share one Redis database), and the generation carries a random epoch drawn when
+the counter is first created, so a counter that restarts after Redis lost its
+keys never meets the entries of the counter it replaces.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from typing import Any
 
 import msgspec
@@ -26,16 +33,27 @@ _DIALECT = postgresql.dialect()
 
 
 _GENERATION = "territorio:search-generation"
+_EPOCH = "territorio:search-epoch"
 
 
-def generation() -> int | None:
-    """The index generation, or None when Redis cannot be reached (no caching)."""
+def _epoch(redis: Any) -> str:
+    """The counter's random epoch, drawn (once, atomically) when it is missing."""
+    value = redis.get(_EPOCH)
+    if value is None:
+        redis.set(_EPOCH, secrets.token_hex(8), nx=True)
+        value = redis.get(_EPOCH)
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def generation() -> str | None:
+    """The index generation (epoch and counter), or None when Redis cannot be reached."""
     try:
-        value = connect_to_redis().get(_GENERATION)
+        redis = connect_to_redis()
+        counter = redis.get(_GENERATION)
+        return f"{_epoch(redis)}:{int(counter or 0)}"
     except RedisError:
         log.warning("Redis no disponible: búsqueda sin caché", exc_info=True)
         return None
-    return int(value or 0)
 
 
 def bump() -> None:
@@ -47,10 +65,10 @@ def bump() -> None:
                   "desactualizados hasta que expiren", exc_info=True)
 
 
-def key(statement: Any, generation: int) -> str:
-    """The Redis key of ``statement``'s rows at ``generation``: its SQL and parameters, hashed."""
+def key(statement: Any, generation: str, database: str) -> str:
+    """The Redis key of ``statement``'s rows in ``database`` at ``generation``, hashed."""
     compiled = statement.compile(dialect=_DIALECT)
-    material = repr((str(compiled), sorted(compiled.params.items()), generation))
+    material = repr((database, str(compiled), sorted(compiled.params.items()), generation))
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()
 
 

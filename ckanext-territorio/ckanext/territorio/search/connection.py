@@ -256,7 +256,7 @@ class PostgresSearchConnection:
         where = self.translator.translate(fq).where
         return [] if where is None else [where]
 
-    def _index_generation(self) -> int | None:
+    def _index_generation(self) -> str | None:
         """The index generation keying the result cache, or None when it is off.
 
         Off too while this transaction holds uncommitted index writes: it must
@@ -267,7 +267,7 @@ class PostgresSearchConnection:
             return None
         return cache.generation()
 
-    def _cached(self, statement: Any, generation: int | None, read: Any) -> list[Any]:
+    def _cached(self, statement: Any, generation: str | None, read: Any) -> list[Any]:
         """Rows of ``statement``, from Redis while the index generation is unchanged.
 
         Like Solr's query result cache: keyed by the exact SQL (filters,
@@ -276,7 +276,7 @@ class PostgresSearchConnection:
         """
         if generation is None:
             return read(statement)
-        cache_key = cache.key(statement, generation)
+        cache_key = cache.key(statement, generation, _database())
         rows = cache.get(cache_key)
         if rows is None:
             rows = read(statement)
@@ -387,6 +387,12 @@ class PostgresSearchConnection:
             .where(counted.c.rank <= limit)
             .order_by(counted.c.position, counted.c.rank)
         )
+
+
+def _database() -> str:
+    """Where the index lives (host, port, database), naming it in the cache's keys."""
+    url = model.Session.get_bind().url
+    return f"{url.host}:{url.port}/{url.database}"
 
 
 def flush_pending(*_: Any) -> None:
