@@ -26,7 +26,7 @@ def test_create_and_show(citizen, org, request_of):
     assert set(shown) == {
         "id", "title", "description", "status", "status_reason", "dimension", "subdimension", "region",
         "comuna", "organization", "organization_title", "creator", "created", "modified", "closed",
-        "votes", "voted", "datasets", "comments", "held",
+        "answered", "votes", "voted", "datasets", "comments", "held",
     }
     assert shown["status"] == "abierta"
     assert shown["description"] == "**Trazado** y estado."

@@ -57,6 +57,7 @@ def request_dict(
         "created": _iso(row.created),
         "modified": _iso(row.modified),
         "closed": _iso(row.closed),
+        "answered": _iso(row.answered),
         "votes": store.votes(row.id) if votes is None else votes,
         "voted": store.has_voted(row.id, viewer_id) if voted is None else voted,
         "datasets": [

@@ -48,6 +48,12 @@ def get_request(request_id: str) -> CitizenRequest | None:
     return model.Session.get(CitizenRequest, request_id) if request_id else None
 
 
+def mark_answered(request: CitizenRequest, when: datetime.datetime) -> None:
+    """Record the request's first answer (its status left ``abierta``); later changes keep it."""
+    if request.answered is None and request.status != status.OPEN:
+        request.answered = when
+
+
 def votes(request_id: str) -> int:
     """How many users support the request."""
     return int(model.Session.query(sa.func.count()).select_from(RequestVote)

@@ -42,6 +42,8 @@ class CitizenRequest(tk.BaseModel):  # type: ignore[misc, valid-type]
     created: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, default=_now)
     modified: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False, default=_now)
     closed: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # the first time the status left "abierta" (taken up or closed): the answer time counts to it
+    answered: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     held: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     address_hash: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -1,7 +1,8 @@
 """/tablero: the public scoreboard, its embeddable versions and its downloads.
 
 - /tablero: regions and dimensions (datasets, initiatives, mean quality, freshness), the
-  region × dimension quality matrix with the plan's leads, and the ranking of comunas;
+  region × dimension quality matrix with the plan's leads, the ranking of comunas, and the
+  citizens' demand (data requests by region and dimension, open and answered);
 - /tablero/embed[?region=<iso>]: the same, small, for an iframe on any site;
 - /tablero/<iso>.svg: a region's card as an image.
 """
@@ -13,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from .. import current
+from ..presentation.quality import demand as demand_data
 from ..presentation.quality import scoreboard as scoreboard_data
 from ..presentation.quality import scoreboard_charts
 from ..presentation.quality.badge import region_svg
@@ -45,13 +47,15 @@ def index() -> Any:
     fw = current.framework()
     chosen = _region(request.args.get(EMBED_PARAM), EMBED_PARAM)
     board = scoreboard_data.build()
+    demand = demand_data.build()
+    tables = {**board.tables, **demand.tables}
     if fmt:
         return downloads.respond(
             fmt,
             request.args,
             view="tablero",
             title=tk._("Tablero territorial de datos abiertos"),
-            tables=list(board.tables.values()),
+            tables=list(tables.values()),
             name=["tablero"],
             default_table="regiones",
             meta={"profile_version": board.profile_version},
@@ -60,6 +64,8 @@ def index() -> Any:
         "territorio/quality/scoreboard.html",
         {
             "board": board,
+            "demand": demand,
+            "tables": tables,
             "charts": scoreboard_charts.build(board),
             "bands": scoreboard_charts.rating_legend(),
             "heat": scoreboard_charts.heat_scale(),

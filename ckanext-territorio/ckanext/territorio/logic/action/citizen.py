@@ -178,7 +178,7 @@ def territorio_request_show(context: Context, data_dict: DataDict) -> dict[str, 
     :param id: the request's id
     :returns: id, title, description, status, status_reason, dimension, subdimension, region,
         comuna, organization (name or None), organization_title, creator, created, modified,
-        closed, votes, voted (the caller's), datasets ([{name, title}]), comments
+        closed, answered (when its status first left ``abierta``), votes, voted (the caller's), datasets ([{name, title}]), comments
         ([{id, author, text, created, held}]), held. A held request answers "not found" but to
         its author, sysadmins and auditors; held comments are left out likewise.
     """
@@ -310,11 +310,13 @@ def territorio_request_update(context: Context, data_dict: DataDict) -> dict[str
         request.organization_id = data_dict["organization"]
     if "title" in data_dict or "description" in data_dict:
         request.held = citizen_text.any_personal_data(request.title, request.description)
+    when = store.now()
     if new_status is not None and new_status != request.status:
         request.status, request.closed, request.status_reason = new_status, None, None
+        store.mark_answered(request, when)
     if "datasets" in data_dict:
         store.set_datasets(request.id, data_dict["datasets"])
-    request.modified = store.now()
+    request.modified = when
     model.Session.flush()
     commit(context)
     return _shown(context, request)
@@ -352,6 +354,7 @@ def territorio_request_close(context: Context, data_dict: DataDict) -> dict[str,
     when = store.now()
     request.status, request.status_reason = new_status, data_dict.get("reason")
     request.closed = request.modified = when
+    store.mark_answered(request, when)
     model.Session.flush()
     commit(context)
     return _shown(context, request)

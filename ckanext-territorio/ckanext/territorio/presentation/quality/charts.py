@@ -38,6 +38,9 @@ class Bar:
     colour: str = ACCENT
     key: str = ""  # what the bar stands for (a region's ISO code), as data-key
     href: str = ""  # where the bar leads (horizontal charts only)
+    # horizontal charts: the first ``part`` of the value drawn over the bar in ``part_colour``
+    part: float = 0.0
+    part_colour: str = INK
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +208,8 @@ def hbar_chart(
     the label column (at most ``label_share`` of the width) goes on two lines. The scale runs along the
     bottom; ``top_value`` fixes it (100 for percentages), else it fits the data. Bars with an
     ``href`` are links (the chart is then a group of links, not a single image). A bar of no
-    value in the muted colour ("not scored") writes its text muted.
+    value in the muted colour ("not scored") writes its text muted. A bar's ``part`` is drawn
+    over its start in ``part_colour`` (answered out of received).
     """
     line_h, bar_h, top, bottom = font_size * 1.9, font_size * 1.1, 6.0, 22.0
     most = width * label_share
@@ -253,6 +257,10 @@ def hbar_chart(
         w = plot_w * min(max(bar.value, 0), scale_top) / scale_top
         ET.SubElement(group, "rect", {"x": _n(plot_x), "y": _n(middle - bar_h / 2), "width": _n(w),
                                       "height": _n(bar_h), "fill": bar.colour, "rx": "2"})
+        if bar.part > 0:
+            part_w = plot_w * min(bar.part, bar.value, scale_top) / scale_top
+            ET.SubElement(group, "rect", {"x": _n(plot_x), "y": _n(middle - bar_h / 2), "width": _n(part_w),
+                                          "height": _n(bar_h), "fill": bar.part_colour, "rx": "2"})
         empty = not bar.value and bar.colour == MUTED
         _text(group, plot_x + w + 5, middle + font_size * 0.35, bar.text,
               fill=MUTED if empty else INK,

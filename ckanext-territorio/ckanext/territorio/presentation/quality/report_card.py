@@ -7,6 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ...citizen import demand
 from ...quality.dimension_means import dimension_means
 from . import actions
 from .harvest import health_table, sources_health
@@ -27,13 +28,16 @@ MAX_DATASETS = 100
 
 @dataclass(frozen=True)
 class ReportCard:
-    """An organization's report card: its summary, trend, harvest health, tables and charts."""
+    """An organization's report card: its summary, trend, harvest health, the answer time of
+    its data requests, tables and charts."""
 
     organization: Mapping[str, Any]
     summary: Mapping[str, Any]
     trend: Mapping[str, Any]
     # None: the harvest health checks are not installed
     harvest: list[Any] | None
+    # the data requests addressed to it: received, answered, median days to the first answer
+    requests: demand.AnswerTime = demand.AnswerTime(0, 0, None)
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +79,7 @@ def build(organization: Mapping[str, Any]) -> ReportCard:
         summary=summary,
         trend=trend,
         harvest=harvest,
+        requests=demand.answer_time(organization["id"]),
         tables={t.name: t for t in tables},
         charts={
             "calificaciones": ratings_chart(summary),
