@@ -186,3 +186,20 @@ def test_report_card_says_when_nothing_was_asked(app, other_org, sysadmin):
     text = _card(app, other_org, sysadmin)
 
     assert "La organización aún no ha recibido solicitudes de datos." in text
+
+
+def test_scoreboard_demand_in_english(app, known_requests):
+    text = text_of(app.get("/en" + tk.url_for("territorio_scoreboard.index")).body)
+
+    assert "Citizens' demand" in text
+    assert "5 requests received in all: 3 unanswered and 2 answered." in text
+    assert "No region given" in text and "Sin región indicada" not in text
+
+
+def test_report_card_answer_time_in_english(app, timed_org, sysadmin):
+    token = ckan_factories.APIToken(user=sysadmin["name"])["token"]
+    url = "/en" + tk.url_for("territorio_quality.organization", name=timed_org["name"])
+    text = text_of(app.get(url, headers={"Authorization": token}).body)
+
+    assert "3 of 4 requests addressed to the organization have been answered." in text
+    assert "Median answer time: 4.0 days" in text
