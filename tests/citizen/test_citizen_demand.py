@@ -203,3 +203,15 @@ def test_report_card_answer_time_in_english(app, timed_org, sysadmin):
 
     assert "3 of 4 requests addressed to the organization have been answered." in text
     assert "Median answer time: 4.0 days" in text
+
+
+def test_demand_summary_action_gives_the_same_figures(known_requests, timed_org):
+    summary = act("territorio_demand_summary", None)
+    regions = {r["key"]: (r["received"], r["open"], r["answered"]) for r in summary["regions"]}
+
+    assert summary["total"] == {"received": 9, "open": 4, "answered": 5}
+    assert regions == {"CL-AR": (3, 2, 1), "CL-RM": (2, 0, 2), None: (5, 2, 3)}
+    assert summary["regions"][-1]["key"] is None
+    assert HELD_TITLE not in str(summary)
+    for_org = act("territorio_demand_summary", None, organization=timed_org["name"])["organization"]
+    assert for_org == {"name": timed_org["name"], "received": 4, "answered": 3, "median_days": 4.0}

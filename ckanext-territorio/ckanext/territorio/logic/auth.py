@@ -33,6 +33,7 @@ __all__ = [
     "territorio_validation_run",
     "territorio_validation_show",
     "territorio_citizen_inbox",
+    "territorio_demand_summary",
     "territorio_report_close",
     "territorio_report_create",
     "territorio_report_list",
@@ -250,6 +251,12 @@ def territorio_request_create(context: Context, data_dict: DataDict | None) -> A
 @tk.auth_allow_anonymous_access
 def territorio_request_show(context: Context, data_dict: DataDict | None) -> AuthResult:
     """Requests are public (a held one answers "not found" but to its reviewers and author)."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def territorio_demand_summary(context: Context, data_dict: DataDict | None) -> AuthResult:
+    """The demand's figures are public: counts and times, nothing of any request."""
     return {"success": True}
 
 

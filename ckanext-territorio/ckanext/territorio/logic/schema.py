@@ -389,6 +389,12 @@ def territorio_request_list(
 
 
 @validator_args
+def territorio_demand_summary(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """Parameters of ``territorio_demand_summary``: an organization (optional)."""
+    return {"organization": [ignore_missing, unicode_safe, clean_text, organization_id]}
+
+
+@validator_args
 def territorio_request_vote(
     not_empty: Validator, unicode_safe: Validator, default: ValidatorFactory, boolean_validator: Validator
 ) -> Schema:

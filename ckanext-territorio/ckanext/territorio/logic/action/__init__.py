@@ -11,6 +11,7 @@ from . import (
     citizen,
     citizen_reports,
     core_visibility,
+    demand,
     framework,
     harvest_secrets,
     plan,
@@ -21,7 +22,7 @@ from . import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    citizen, citizen_reports, core_visibility, framework, harvest_secrets, plan, policy, purge,
+    citizen, citizen_reports, core_visibility, demand, framework, harvest_secrets, plan, policy, purge,
     quality, timeseries,
 )
 

@@ -19,6 +19,7 @@ from .tables import INTEGER, Column, Table
 
 ANSWERED_COLOUR = "#16505f"
 OPEN_COLOUR = "#b07d00"  # 3.6:1 on white, as a graphic needs
+UNTAGGED_KEY = "sin-indicar"  # the chart's data-key of the requests without a region/dimension
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def demand_table(name: str, title: str, label: str, rows: Sequence[DemandRow]) -
 def demand_chart(rows: Sequence[DemandRow], chart_id: str, title: str, intro: str) -> str:
     """Received requests as bars, the answered part of each in the darker colour."""
     bars = [
-        Bar(r.label, r.figures.received, str(r.figures.received), OPEN_COLOUR, key=r.key,
+        Bar(r.label, r.figures.received, str(r.figures.received), OPEN_COLOUR, key=r.key or UNTAGGED_KEY,
             part=r.figures.answered, part_colour=ANSWERED_COLOUR)
         for r in rows
     ]
