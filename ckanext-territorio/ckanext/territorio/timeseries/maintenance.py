@@ -1,9 +1,10 @@
-"""Bring every existing observations table up to the layout: indexes, live trigger, exact count.
+"""Bring every existing observations table up to the layout: indexes, triggers, exact count.
 
 Tables created before the time-series indexes existed get them here (and at their next
 harvest, ``territorio_harvesters.store.ensure_table``); their cached row count
 (``_table_stats``, what ``datastore_search`` reports as ``total``) is recounted, which
-repairs totals left stale by loads made before the count was kept exact.
+repairs totals left stale by loads made before the count was kept exact. A table without
+its daily sums gets them counted here (``rollup``); the sums of dropped tables are forgotten.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .layout import NAMES, ensure, ident
+from . import rollup
+from .layout import NAMES, ensure
+from .names import ident
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def ensure_all() -> Iterator[Ensured]:
     try:
         with connection.cursor() as cursor:
             tables = observation_tables(cursor)
+            rollup.purge_orphans(cursor)
         connection.commit()
         for resource_id in tables:
             with connection.cursor() as cursor:
