@@ -141,6 +141,26 @@ class TestKeptExact:
         write(resource_id, "TRUNCATE {table}")
         assert rollup_rows(resource_id) == []
 
+    def test_the_newest_reading_per_series_follows_loads_revisions_and_deletions(self, sensor_dataset):
+        dataset = sensor_dataset(sample_rows())
+        resource_id = observations(dataset)
+
+        def newest():
+            return {(r["station"], r["variable"]): (r["observed_at"], r["value"])
+                    for r in call_action("territorio_latest", id=dataset["id"])["records"]}
+
+        assert newest()[("temuco-1", "pm25")] == (iso(START + 95 * HOUR), 5.0 + 1 + 95 % 9)
+        load(resource_id, [("temuco-1", "pm25", 77.0, "µg/m³", START + 95 * HOUR),
+                           ("temuco-2", "pm25", 1.5, "µg/m³", START + 99 * HOUR)])
+        write(resource_id, "DELETE FROM {table} WHERE station_id = 'padre-las-casas' AND variable = 'pm10' "
+              "AND observed_at > :t", t=START + 50 * HOUR)
+        got = newest()
+        assert got[("temuco-1", "pm25")] == (iso(START + 95 * HOUR), 77.0)
+        assert got[("temuco-2", "pm25")] == (iso(START + 99 * HOUR), 1.5)
+        assert got[("padre-las-casas", "pm10")][0] == iso(START + 50 * HOUR)
+        write(resource_id, "DELETE FROM {table} WHERE station_id = 'temuco-2'")
+        assert {s for s, _v in newest()} == {"padre-las-casas", "temuco-1"}
+
     def test_an_older_table_gets_its_days_from_the_maintenance_command(self, sensor_dataset, monkeypatch):
         dataset = sensor_dataset(sample_rows())
         resource_id = observations(dataset)
@@ -150,7 +170,11 @@ class TestKeptExact:
         write(resource_id, f"DELETE FROM {rollup.TABLE} WHERE resource_id = :r", r=resource_id)
         params = {"id": dataset["id"], "aggregate": "day", "from": "2024-09-06", "to": "2024-09-11"}
         raw = every_page(**params)  # no trigger: the raw path answers
+        walked = call_action("territorio_latest", id=dataset["id"])["records"]
         done = {e.resource_id: e.statements for e in maintenance.ensure_all()}
         assert done[resource_id] > 0
         assert rollup_rows(resource_id) == counted
         same(every_page(**params), raw)
+        kept = call_action("territorio_latest", id=dataset["id"])["records"]
+        assert [{k: r[k] for k in ("station", "variable", "value", "observed_at")} for r in kept] == [
+            {k: r[k] for k in ("station", "variable", "value", "observed_at")} for r in walked]

@@ -33,13 +33,14 @@ def _engine() -> Any:
 
 
 def observation_tables(cursor: Any) -> list[str]:
-    """The DataStore tables with the observations layout (by their columns)."""
+    """The DataStore tables with the observations layout (by their columns; not our summaries)."""
     cursor.execute(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
         "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\\_%%' "
+        "AND c.relname <> ALL(%s) "
         "AND a.attname = ANY(%s) GROUP BY c.relname HAVING count(*) = %s ORDER BY c.relname",
-        (list(NAMES[:5]), 5),
+        ([rollup.TABLE, rollup.NEWEST], list(NAMES[:5]), 5),
     )
     return [row[0] for row in cursor.fetchall()]
 

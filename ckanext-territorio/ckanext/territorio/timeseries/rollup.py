@@ -1,4 +1,4 @@
-"""Daily sums of every observations table, kept by PostgreSQL itself, for fast daily means.
+"""Daily sums and newest readings of every observations table, kept by PostgreSQL itself.
 
 A region's daily means over a month otherwise aggregate every raw reading of it (a quarter
 of a million rows for 500 stations sending hourly). ``territorio_daily`` holds, per table,
@@ -11,7 +11,10 @@ MQTT consumer, ``datastore_upsert``/``datastore_delete``): an INSERT adds its ro
 the statement's transition table (one upsert per touched day, not per row); an UPDATE moves
 them by its rows' differences and reads the touched days' extremes again; a DELETE recounts
 the days it touched from the raw rows (revisions and deletions are rare); a TRUNCATE empties
-the table's days. Nothing here imports CKAN (``layout`` calls it).
+the table's days. ``territorio_newest`` holds each series' newest reading the same way
+(inserts keep the later one; updates and deletions look the touched series up again), so the
+latest reading of 500 stations is one indexed read, not 1,000 index probes.
+Nothing here imports CKAN (``layout`` calls it).
 """
 from __future__ import annotations
 
@@ -46,6 +49,28 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 
 _COLUMNS = "resource_id, station_id, variable, bucket, unit, total, n, low, high, rows"
 
+NEWEST = "territorio_newest"
+NEWEST_SQL = f"""
+CREATE TABLE IF NOT EXISTS {NEWEST} (
+    resource_id text NOT NULL,
+    station_id text NOT NULL,
+    variable text NOT NULL,
+    value float8,
+    unit text,
+    observed_at timestamptz NOT NULL,
+    PRIMARY KEY (resource_id, station_id, variable)
+)
+"""
+_NEWEST_COLUMNS = "resource_id, station_id, variable, value, unit, observed_at"
+_NEWEST_ADD = f"""
+    INSERT INTO {NEWEST} AS l ({_NEWEST_COLUMNS})
+    SELECT DISTINCT ON (station_id, variable) TG_TABLE_NAME, station_id, variable, value, unit, observed_at
+    FROM territorio_daily_new WHERE {_KEYED} ORDER BY station_id, variable, observed_at DESC
+    ON CONFLICT (resource_id, station_id, variable) DO UPDATE SET
+        value = EXCLUDED.value, unit = EXCLUDED.unit, observed_at = EXCLUDED.observed_at
+    WHERE EXCLUDED.observed_at >= l.observed_at;
+"""
+
 
 
 def _quoted(sql: str) -> str:
@@ -75,10 +100,28 @@ CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $bod
 BEGIN
     EXECUTE format('{delete}', TG_TABLE_NAME);
     EXECUTE format('{insert}', TG_TABLE_NAME, TG_TABLE_NAME);
+{_newest_again(changed_rows)}
     RETURN NULL;
 END
 $body$
 """
+
+
+def _newest_again(changed_rows: str) -> str:
+    """PL/pgSQL looking up again, from the raw rows, the newest reading of each touched series
+    (idempotent, like ``_extremes``)."""
+    series = f"SELECT DISTINCT station_id, variable FROM ({changed_rows}) r WHERE {_KEYED}"
+    delete = _quoted(
+        f"DELETE FROM {NEWEST} l USING ({series}) k WHERE l.resource_id = %L "
+        "AND l.station_id = k.station_id AND l.variable = k.variable"
+    )
+    insert = _quoted(
+        f"INSERT INTO {NEWEST} ({_NEWEST_COLUMNS}) SELECT %L, x.* FROM ({series}) k CROSS JOIN LATERAL "
+        "(SELECT station_id, variable, value, unit, observed_at FROM %I t WHERE t.station_id = k.station_id "
+        "AND t.variable = k.variable ORDER BY t.observed_at DESC LIMIT 1) x"
+    )
+    return (f"    EXECUTE format('{delete}', TG_TABLE_NAME);\n"
+            f"    EXECUTE format('{insert}', TG_TABLE_NAME, TG_TABLE_NAME);")
 
 
 def _extremes(changed_rows: str) -> str:
@@ -115,6 +158,7 @@ BEGIN
         total = d.total + EXCLUDED.total, n = d.n + EXCLUDED.n, rows = d.rows + EXCLUDED.rows;
     EXECUTE format('{_extremes(_BOTH)}', TG_TABLE_NAME, TG_TABLE_NAME);
     DELETE FROM {TABLE} WHERE resource_id = TG_TABLE_NAME AND rows <= 0;
+{_newest_again(_BOTH)}
     RETURN NULL;
 END
 $body$
@@ -132,6 +176,7 @@ BEGIN
         total = d.total + EXCLUDED.total, n = d.n + EXCLUDED.n,
         low = least(d.low, EXCLUDED.low), high = greatest(d.high, EXCLUDED.high),
         rows = d.rows + EXCLUDED.rows;
+{_NEWEST_ADD}
     RETURN NULL;
 END
 $body$
@@ -142,6 +187,7 @@ $body$
 CREATE OR REPLACE FUNCTION territorio_daily_emptied() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
     DELETE FROM {TABLE} WHERE resource_id = TG_TABLE_NAME;
+    DELETE FROM {NEWEST} WHERE resource_id = TG_TABLE_NAME;
     RETURN NULL;
 END
 $body$
@@ -150,7 +196,7 @@ $body$
 
 
 def trigger_statements(resource_id: str) -> list[str]:
-    """The rollup table and functions, the table's four triggers, and its days counted afresh."""
+    """The summary tables and functions, the table's four triggers, and its summaries made afresh."""
     table = ident(resource_id)
     triggers = [
         (INSERT_TRIGGER, "AFTER INSERT", "REFERENCING NEW TABLE AS territorio_daily_new ", "territorio_daily_add"),
@@ -161,18 +207,23 @@ def trigger_statements(resource_id: str) -> list[str]:
          "territorio_daily_removed"),
         ("territorio_daily_trunc", "AFTER TRUNCATE", "", "territorio_daily_emptied"),
     ]
-    statements = [TABLE_SQL, *FUNCTIONS_SQL]
+    statements = [TABLE_SQL, NEWEST_SQL, *FUNCTIONS_SQL]
     for name, event, referencing, function in triggers:
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
             f"CREATE TRIGGER {name} {event} ON {table} {referencing}FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         ]
     # the trigger's lock (SHARE ROW EXCLUSIVE) holds writers off until commit: the count is whole
+    literal = "'" + _quoted(resource_id) + "'"
     statements += [
-        f"DELETE FROM {TABLE} WHERE resource_id = '{resource_id.replace(chr(39), chr(39) * 2)}'",
-        f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT '{resource_id.replace(chr(39), chr(39) * 2)}', "
+        f"DELETE FROM {TABLE} WHERE resource_id = {literal}",
+        f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {literal}, "
         f"station_id, variable, {_DAY}, coalesce(unit, ''), {_SUMS} FROM {table} WHERE {_KEYED} "
         "GROUP BY 2, 3, 4, 5",
+        f"DELETE FROM {NEWEST} WHERE resource_id = {literal}",
+        f"INSERT INTO {NEWEST} ({_NEWEST_COLUMNS}) SELECT DISTINCT ON (station_id, variable) {literal}, "
+        f"station_id, variable, value, unit, observed_at FROM {table} WHERE {_KEYED} "
+        "ORDER BY station_id, variable, observed_at DESC",
     ]
     return statements
 
@@ -187,11 +238,11 @@ def present(cursor: Any, resource_id: str) -> bool:
 
 
 def purge_orphans(cursor: Any) -> int:
-    """Forget the days of tables that no longer exist (the DataStore dropped them)."""
-    cursor.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL")
-    if not cursor.fetchone()[0]:
-        return 0
-    cursor.execute(
-        f"DELETE FROM {TABLE} d WHERE to_regclass(quote_ident(d.resource_id)) IS NULL"
-    )
-    return int(cursor.rowcount or 0)
+    """Forget the days and readings of tables that no longer exist (the DataStore dropped them)."""
+    forgotten = 0
+    for summary in (TABLE, NEWEST):
+        cursor.execute(f"SELECT to_regclass('{summary}') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(f"DELETE FROM {summary} d WHERE to_regclass(quote_ident(d.resource_id)) IS NULL")
+            forgotten += int(cursor.rowcount or 0)
+    return forgotten
