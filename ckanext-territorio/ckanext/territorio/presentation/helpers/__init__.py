@@ -11,6 +11,7 @@ from . import (
     about,
     datastore,
     errors,
+    form,
     framework,
     pages,
     plan,
@@ -22,7 +23,7 @@ from . import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    about, datastore, errors, framework, pages, plan, policy, quality, sensors, site, stream,
+    about, datastore, errors, form, framework, pages, plan, policy, quality, sensors, site, stream,
 )
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)
