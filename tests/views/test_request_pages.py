@@ -203,6 +203,17 @@ def test_an_unknown_comuna_is_named_beside_its_field(app, citizen):
     assert soup_of(response.body).select_one("#campo-title")["value"] == BICIS
 
 
+@pytest.mark.ckan_config("ckanext.territorio.citizen.per_user_per_hour", 1)
+def test_too_many_texts_in_an_hour_are_refused_on_top_of_the_form(app, citizen):
+    act("territorio_request_create", citizen, title=BICIS, description="Primera.")
+    response = app.post("/solicitudes/nueva", headers=headers(citizen), data={
+        "title": AIRE, "description": "Segunda."})
+    assert count(CitizenRequest) == 1
+    summary = soup_of(response.body).select_one(".territorio-error-summary").get_text(" ", strip=True)
+    assert "Ha enviado demasiados textos en la última hora (máximo 1); intente más tarde" in summary
+    assert soup_of(response.body).select_one("#campo-title")["value"] == AIRE
+
+
 def test_the_form_files_the_request_and_opens_its_page(app, citizen, temuco):
     response = app.post("/solicitudes/nueva", headers=headers(citizen), data={
         "title": BICIS, "description": "Con su **estado** actual.", "organization": temuco["name"],

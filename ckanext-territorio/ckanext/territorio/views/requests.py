@@ -138,7 +138,8 @@ def _show(request_id: str, *, comment: dict[str, Any] | None = None,
     statuses = _answer_statuses(shown["status"]) if may_answer else []
     return tk.render("territorio/requests/read.html", {
         "req": shown,
-        "may_answer": may_answer and len(statuses) > 1 or (may_answer and shown["status"] in citizen_status.ACTIVE),
+        # a closed request has nothing left to answer but for a sysadmin, who may reopen it
+        "may_answer": may_answer and (len(statuses) > 1 or shown["status"] in citizen_status.ACTIVE),
         "answer_statuses": statuses,
         "comment": comment or {"values": {}, "errors": {}},
         "answer": answer or {
