@@ -165,6 +165,17 @@ def test_the_site_header_links_to_the_requests(app):
     assert link is not None and link.get_text(strip=True) == "Solicitudes"
 
 
+def test_the_organization_page_leads_to_its_requests_and_to_a_new_one(app, requests, citizen):
+    soup = soup_of(app.get("/organization/municipalidad-de-temuco").body)
+    tab = soup.select_one('a[href="/solicitudes?organizacion=municipalidad-de-temuco"]')
+    assert tab is not None and tab.get_text(strip=True) == "Solicitudes de datos"
+    listing = soup_of(app.get(tab["href"], headers=headers(citizen)).body)
+    new = listing.select_one(".territorio-requests-actions a")["href"]
+    assert new == "/solicitudes/nueva?organizacion=municipalidad-de-temuco"
+    form = soup_of(app.get(new, headers=headers(citizen)).body)
+    assert form.select_one("#campo-organization option[selected]")["value"] == "municipalidad-de-temuco"
+
+
 # --- the form ---------------------------------------------------------------------------------
 
 
