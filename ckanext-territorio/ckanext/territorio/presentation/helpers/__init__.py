@@ -17,13 +17,15 @@ from . import (
     plan,
     policy,
     quality,
+    requests,
     sensors,
     site,
     stream,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    about, datastore, errors, form, framework, pages, plan, policy, quality, sensors, site, stream,
+    about, datastore, errors, form, framework, pages, plan, policy, quality, requests, sensors, site,
+    stream,
 )
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)
