@@ -16,13 +16,14 @@ from . import (
     plan,
     policy,
     quality,
+    reports,
     sensors,
     site,
     stream,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    about, datastore, errors, framework, pages, plan, policy, quality, sensors, site, stream,
+    about, datastore, errors, framework, pages, plan, policy, quality, reports, sensors, site, stream,
 )
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)
