@@ -1,9 +1,12 @@
 """A citizen reports a problem from a dataset page in headless Chromium: logs in through the
 page's button, is refused once (no description) and keeps the choice, sends the report and
-is thanked; the organization's editor reads it on the same page and closes it. Screenshots
+is thanked; an auditor finds it on /calidad, and the organization's editor reads it on the
+dataset page and closes it. Screenshots
 at 1366 px (laptop) and 390 px (phone) go to tests/browser/artifacts/."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 PASSWORD = "Reportes-ciudadanos-2026"
 DATASET = "temuco-monitoreo-ambiental"
 PHONE = (390, 844)
+REPO = Path(__file__).resolve().parents[2]
 
 
 def text(element: WebElement) -> str:
@@ -55,21 +59,34 @@ def phone_shot(browser: WebDriver, name: str) -> Path:
     return path
 
 
+def log_out(browser: WebDriver, portal: str) -> None:
+    """Forgets the session (the session cookie is all CKAN keeps in the browser)."""
+    browser.get(f"{portal}/api/3/action/status_show")
+    browser.delete_all_cookies()
+
+
 def horizontal_overflow(browser: WebDriver) -> int:
     return int(browser.execute_script(
         "return document.scrollingElement.scrollWidth - window.innerWidth"))
 
 
 @pytest.fixture(scope="module")
-def people(portal: str) -> dict[str, str]:
-    """A citizen and an editor of the Municipalidad de Temuco, which publishes the dataset."""
+def people(portal: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """A citizen, an editor of the Municipalidad de Temuco (which publishes the dataset) and
+    an auditor (through `ckan territorio auditor add`, as an operator grants it)."""
     call_action("user_create", name="vecina-reporta", email="vecina@example.org", password=PASSWORD)
     call_action("user_create", name="editor-reportes", email="editor@example.org", password=PASSWORD)
+    call_action("user_create", name="auditor-reportes", email="auditor@example.org", password=PASSWORD)
     call_action("organization_member_create", id="municipalidad-de-temuco", username="editor-reportes", role="editor")
-    return {"citizen": "vecina-reporta", "editor": "editor-reportes"}
+    ini = str(Path(request.config.getoption("--ckan-ini")).resolve())
+    subprocess.run([str(Path(sys.executable).with_name("ckan")), "-c", ini, "territorio", "auditor", "add",
+                    "auditor-reportes"], check=True, capture_output=True, cwd=REPO)
+    return {"citizen": "vecina-reporta", "editor": "editor-reportes", "auditor": "auditor-reportes"}
 
 
 def test_a_citizen_reports_a_problem_and_the_editor_closes_it(portal, browser, screenshot, people):
+    """From the dataset page through login, the form (refused once), the auditors' dashboard
+    and the editor's notice, to the closed report."""
     browser.delete_all_cookies()
     open_page(browser, f"{portal}/dataset/{DATASET}")
     button = browser.find_element(By.CSS_SELECTOR, ".territorio-report-cta .territorio-report-button")
@@ -106,11 +123,25 @@ def test_a_citizen_reports_a_problem_and_the_editor_closes_it(portal, browser, s
     assert "Gracias: su reporte llegó a Municipalidad de Temuco." in text(flash)
     screenshot("reportes-03-gracias")
 
-    # the citizen does not see the publishers' notice; the editor does, and closes it
+    # the citizen does not see the publishers' notice
     open_page(browser, f"{portal}/dataset/{DATASET}")
     assert browser.find_elements(By.CSS_SELECTOR, ".territorio-report-notice") == []
-    browser.get(f"{portal}/api/3/action/status_show")
-    browser.delete_all_cookies()
+
+    # the auditors' dashboard lists the dataset under "Datos personales expuestos"
+    log_out(browser, portal)
+    open_page(browser, f"{portal}/user/login?came_from=/calidad")
+    log_in_here(browser, people["auditor"])
+    section = WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "[data-section=datos-personales]")))
+    assert text(section.find_element(By.CSS_SELECTOR, "h2")).startswith("Datos personales expuestos")
+    listed = section.find_elements(By.CSS_SELECTOR, "[data-dataset]")
+    assert [e.get_attribute("data-dataset") for e in listed] == [DATASET]
+    assert "nombre y la dirección" in text(section)
+    screenshot("reportes-05-calidad-urgentes")
+    phone_shot(browser, "reportes-05-calidad-urgentes-telefono")
+
+    # the editor reads it on the dataset page and closes it
+    log_out(browser, portal)
     open_page(browser, f"{portal}/user/login?came_from=/dataset/{DATASET}")
     log_in_here(browser, people["editor"])
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".territorio-report-notice")))
@@ -125,5 +156,4 @@ def test_a_citizen_reports_a_problem_and_the_editor_closes_it(portal, browser, s
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".flash-messages")))
     assert "Reporte cerrado." in text(browser.find_element(By.CSS_SELECTOR, ".flash-messages"))
     assert browser.find_elements(By.CSS_SELECTOR, ".territorio-report-notice") == []
-    browser.get(f"{portal}/api/3/action/status_show")
-    browser.delete_all_cookies()
+    log_out(browser, portal)
