@@ -139,6 +139,7 @@ def our_pages(app, site) -> list[str]:
         "slug": [d.slug for d in fw.dimensions if not d.cross_cutting],
         "iso": [r.iso for r in fw.regions],
         "name": ["municipalidad-de-temuco"],
+        "dataset_id": ["aire-temuco"],  # the report form (/dataset/<dataset_id>/reportar)
         # the SKOS concept pages (/framework/<kind>/<value>)
         "path": ["dimension/movilidad", "region/CL-AR", "tipo/iniciativa"],
         # a data request (/solicitudes/<id>)

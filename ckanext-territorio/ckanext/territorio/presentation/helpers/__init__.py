@@ -17,6 +17,7 @@ from . import (
     plan,
     policy,
     quality,
+    reports,
     requests,
     sensors,
     site,
@@ -24,8 +25,8 @@ from . import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    about, datastore, errors, form, framework, pages, plan, policy, quality, requests, sensors, site,
-    stream,
+    about, datastore, errors, form, framework, pages, plan, policy, quality, reports, requests,
+    sensors, site, stream,
 )
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)
