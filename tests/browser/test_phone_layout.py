@@ -16,6 +16,7 @@ PAGES = {
     "tablero": "/tablero",
     "region": "/region/CL-AR",
     "plan": "/plan",
+    "solicitudes": "/solicitudes",
     "desarrolladores": "/desarrolladores",
     "busqueda": "/dataset/",
     "conjunto": "/dataset/temuco-flujos-de-transito",

@@ -91,8 +91,17 @@ def site(app, catalog) -> dict[str, Any]:
         fields=[{"id": "comuna", "type": "text"}, {"id": "mp25", "type": "numeric"}],
         records=[{"comuna": "Temuco", "mp25": 41.5}],
     )
+    # a data request (/solicitudes/<id>) addressed to Temuco, with a comment
+    data_request = call_action(
+        "territorio_request_create", context={"user": admin["name"]},
+        title="Ciclovías de Temuco", description="Trazado y estado.",
+        organization="municipalidad-de-temuco", dimension=["movilidad"], region=["CL-AR"],
+    )
+    call_action("territorio_request_comment", context={"user": admin["name"]},
+                id=data_request["id"], text="Muy útil.")
     return {
         "headers": {"Authorization": factories.APIToken(user=admin["name"])["token"]},
+        "request_id": data_request["id"],
         "source": source,
         "resource_page": f"aire-temuco/resource/{resource_id}",
         "resource_id": resource_id,
@@ -119,6 +128,7 @@ def _allowed_names(admin: dict[str, Any]) -> list[str]:
     # licence titles are the licences' own names (CKAN translates the generic ones)
     names += [licence["title"] for licence in call_action("license_list")]
     names += ["Catálogo municipal de Temuco", "catalogo-temuco"]
+    names += ["Ciclovías de Temuco", "Trazado y estado.", "Muy útil."]  # the data request's texts
     return names
 
 
@@ -129,8 +139,11 @@ def our_pages(app, site) -> list[str]:
         "slug": [d.slug for d in fw.dimensions if not d.cross_cutting],
         "iso": [r.iso for r in fw.regions],
         "name": ["municipalidad-de-temuco"],
+        "dataset_id": ["aire-temuco"],  # the report form (/dataset/<dataset_id>/reportar)
         # the SKOS concept pages (/framework/<kind>/<value>)
         "path": ["dimension/movilidad", "region/CL-AR", "tipo/iniciativa"],
+        # a data request (/solicitudes/<id>)
+        "id": [site["request_id"]],
     }
     pages = []
     for rule in app.flask_app.url_map.iter_rules():
@@ -169,5 +182,6 @@ def test_every_page_speaks_the_sites_language(app, site, lang):
 def test_the_walk_covers_our_pages_and_the_harvest_pages(app, site):
     pages = our_pages(app, site)
     assert {"/tablero", "/matriz", "/dimension/movilidad", "/region/CL-AR", "/calidad"} <= set(pages)
+    assert {"/solicitudes", "/solicitudes/nueva", "/solicitudes/bandeja", f"/solicitudes/{site['request_id']}"} <= set(pages)
     assert "/harvest/catalogo-temuco" in pages and "/harvest/new" in pages
     assert len([p for p in pages if p.startswith("/region/")]) == 16

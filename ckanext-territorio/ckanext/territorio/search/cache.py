@@ -65,6 +65,14 @@ def bump() -> None:
                   "desactualizados hasta que expiren", exc_info=True)
 
 
+def database() -> str:
+    """Where the index lives (host, port, database name), naming it in every key."""
+    from ckan import model
+
+    url = model.Session.get_bind().url
+    return f"{url.host}:{url.port}/{url.database}"
+
+
 def key(statement: Any, generation: str, database: str) -> str:
     """The Redis key of ``statement``'s rows in ``database`` at ``generation``, hashed."""
     compiled = statement.compile(dialect=_DIALECT)

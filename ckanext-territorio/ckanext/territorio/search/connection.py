@@ -276,7 +276,7 @@ class PostgresSearchConnection:
         """
         if generation is None:
             return read(statement)
-        cache_key = cache.key(statement, generation, _database())
+        cache_key = cache.key(statement, generation, cache.database())
         rows = cache.get(cache_key)
         if rows is None:
             rows = read(statement)
@@ -387,12 +387,6 @@ class PostgresSearchConnection:
             .where(counted.c.rank <= limit)
             .order_by(counted.c.position, counted.c.rank)
         )
-
-
-def _database() -> str:
-    """Where the index lives (host, port, database), naming it in the cache's keys."""
-    url = model.Session.get_bind().url
-    return f"{url.host}:{url.port}/{url.database}"
 
 
 def flush_pending(*_: Any) -> None:

@@ -15,6 +15,9 @@ that already exist, by ``ckan territorio timeseries ensure``):
 - ``<table>_ts_brin`` BRIN on observed_at: a range over every station and variable (a few
   kilobytes; rows arrive roughly in time order).
 
+Four more statement-level triggers keep the table's daily sums in ``territorio_daily``
+(``rollup``), which answer daily means without reading the raw rows.
+
 A statement-level trigger (``territorio_live``) sends ``NOTIFY territorio_readings`` with
 the table and the ``_id`` range each INSERT or COPY added; PostgreSQL delivers it at commit,
 in commit order, so the live stream sees every committed reading once.
@@ -25,6 +28,9 @@ The DataStore answers ``datastore_search``'s ``total`` from a cached row count
 from __future__ import annotations
 
 from typing import Any
+
+from . import rollup
+from .names import ident
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("station_id", "text", "Estación (identificador en la fuente)"),
@@ -42,11 +48,6 @@ REQUIRED = ("station_id", "variable", "value", "unit", "observed_at")
 CHANNEL = "territorio_readings"
 TRIGGER = "territorio_live"
 FUNCTION = "territorio_readings_notify"
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def is_observations(columns: set[str]) -> bool:
@@ -116,6 +117,8 @@ def missing(cursor: Any, resource_id: str) -> list[str]:
     )
     if cursor.fetchone() is None:
         statements += trigger_statements(resource_id)
+    if not rollup.present(cursor, resource_id):
+        statements += rollup.trigger_statements(resource_id)
     return statements
 
 

@@ -1,9 +1,10 @@
-"""Bring every existing observations table up to the layout: indexes, live trigger, exact count.
+"""Bring every existing observations table up to the layout: indexes, triggers, exact count.
 
 Tables created before the time-series indexes existed get them here (and at their next
 harvest, ``territorio_harvesters.store.ensure_table``); their cached row count
 (``_table_stats``, what ``datastore_search`` reports as ``total``) is recounted, which
-repairs totals left stale by loads made before the count was kept exact.
+repairs totals left stale by loads made before the count was kept exact. A table without
+its daily sums gets them counted here (``rollup``); the sums of dropped tables are forgotten.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .layout import NAMES, ensure, ident
+from . import rollup
+from .layout import NAMES, ensure
+from .names import ident
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,14 @@ def _engine() -> Any:
 
 
 def observation_tables(cursor: Any) -> list[str]:
-    """The DataStore tables with the observations layout (by their columns)."""
+    """The DataStore tables with the observations layout (by their columns; not our summaries)."""
     cursor.execute(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
         "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\\_%%' "
+        "AND c.relname <> ALL(%s) "
         "AND a.attname = ANY(%s) GROUP BY c.relname HAVING count(*) = %s ORDER BY c.relname",
-        (list(NAMES[:5]), 5),
+        ([rollup.TABLE, rollup.NEWEST], list(NAMES[:5]), 5),
     )
     return [row[0] for row in cursor.fetchall()]
 
@@ -47,6 +51,7 @@ def ensure_all() -> Iterator[Ensured]:
     try:
         with connection.cursor() as cursor:
             tables = observation_tables(cursor)
+            rollup.purge_orphans(cursor)
         connection.commit()
         for resource_id in tables:
             with connection.cursor() as cursor:

@@ -21,7 +21,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .layout import REQUIRED, ident, is_observations
+from . import daily
+from .layout import REQUIRED, is_observations
+from .names import ident, in_clause
 from .params import ZONE_NAME, Invalid, ReadingsQuery, decode_cursor, encode_cursor
 
 STATEMENT_TIMEOUT_MS = 15_000
@@ -58,15 +60,6 @@ def check_table(connection: Any, resource_id: str) -> None:
     """Raise TableMissing unless the resource's table has the observations layout."""
     if not is_observations(columns(connection, resource_id)):
         raise TableMissing(resource_id)
-
-
-def _in(column: str, name: str, values: Sequence[str], params: dict[str, Any]) -> str:
-    # one value as "=": the planner then treats the column as constant and the index order holds
-    if len(values) == 1:
-        params[name] = values[0]
-        return f"{column} = :{name}"
-    params[name] = list(values)
-    return f"{column} = ANY(:{name})"
 
 
 def unknown(connection: Any, resource_id: str, stations: Sequence[str], variables: Sequence[str]) -> dict[str, list[str]]:
@@ -149,9 +142,9 @@ def statement(
         params.update(s_stations=[s for s, _v in series], s_variables=[v for _s, v in series])
         where += ["t.station_id = s.station_id", "t.variable = s.variable"]
     if query.stations:
-        where.append(_in("t.station_id", "stations", query.stations, params))
+        where.append(in_clause("t.station_id", "stations", query.stations, params))
     if query.variables:
-        where.append(_in("t.variable", "variables", query.variables, params))
+        where.append(in_clause("t.variable", "variables", query.variables, params))
     if query.after is not None:
         params.update(a_station=query.after[0], a_variable=query.after[1], a_time=query.after[2])
     if query.aggregate == "none":
@@ -233,10 +226,14 @@ def fetch(resource_id: str, query: ReadingsQuery, cursor: str | None = None) -> 
         if errors:
             raise Invalid(errors)
         series = None
-        if not query.stations and not query.variables:
-            walk_sql, walk_params = walk_statement(resource_id, query.after)
-            series = [(row[0], row[1]) for row in connection.execute(sa.text(walk_sql), walk_params)]
-        sql, params = statement(resource_id, query, series)
+        days = daily.whole_days(connection, resource_id, query)
+        if days is not None:
+            sql, params = daily.statement(resource_id, query, days)
+        else:
+            if not query.stations and not query.variables:
+                walk_sql, walk_params = walk_statement(resource_id, query.after)
+                series = [(row[0], row[1]) for row in connection.execute(sa.text(walk_sql), walk_params)]
+            sql, params = statement(resource_id, query, series)
         try:
             rows = connection.execute(sa.text(sql), params).fetchall() if series != [] else []
         except sa.exc.OperationalError as exc:

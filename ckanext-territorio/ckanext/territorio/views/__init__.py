@@ -9,7 +9,12 @@ from .matrix import matrix
 from .plan import plan
 from .quality import quality
 from .region import region
+from .reports import citizen_reports
+from .requests import citizen_requests
 from .scoreboard import scoreboard
 from .timeseries import timeseries
 
-__all__ = ["dcat_catalog", "developers", "dimension", "framework", "matrix", "plan", "quality", "region", "scoreboard", "timeseries"]
+__all__ = [
+    "citizen_reports", "citizen_requests", "dcat_catalog", "developers", "dimension", "framework", "matrix",
+    "plan", "quality", "region", "scoreboard", "timeseries",
+]

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from .. import current
+from ..presentation import reports as citizen_reports
 from ..presentation.quality import dashboard as dashboard_data
 from ..presentation.quality import region_report
 from ..presentation.quality import report_card as report_card_data
@@ -59,7 +60,8 @@ def _group_link(group_by: str, key: str, query: Mapping[str, str]) -> str:
 
 @quality.route("/calidad", strict_slashes=False)
 def dashboard() -> Any:
-    """Headline figures, charts, the worst datasets and a grouping table, as filtered."""
+    """Open urgent citizen reports (personal data exposed), then headline figures, charts, the
+    worst datasets and a grouping table, as filtered."""
     try:
         tk.check_access("territorio_quality_dashboard", {}, {})
     except tk.NotAuthorized:
@@ -95,6 +97,7 @@ def dashboard() -> Any:
         "territorio/quality/dashboard.html",
         {
             "data": data,
+            "urgent_reports": citizen_reports.urgent_by_dataset(),
             "filters": filters,
             "group_by": group_by,
             "group_param": GROUP_PARAM,

@@ -11,18 +11,22 @@ from . import (
     about,
     datastore,
     errors,
+    form,
     framework,
     pages,
     plan,
     policy,
     quality,
+    reports,
+    requests,
     sensors,
     site,
     stream,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    about, datastore, errors, framework, pages, plan, policy, quality, sensors, site, stream,
+    about, datastore, errors, form, framework, pages, plan, policy, quality, reports, requests,
+    sensors, site, stream,
 )
 
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)

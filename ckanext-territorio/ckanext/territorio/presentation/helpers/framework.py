@@ -77,10 +77,14 @@ def territorio_region_choices(field: dict[str, Any]) -> list[Choice]:
 
 
 def territorio_comuna_choices(field: dict[str, Any]) -> list[Choice]:
-    """The 346 comunas by CUT code, labelled with their region."""
+    """The 346 comunas by CUT code, labelled with their region (and its code, for the form)."""
     fw = current.framework()
     return [
-        {"value": c.cut, "label": _same(f"{c.name} ({fw.region_by_iso[c.region].name})")}
+        {
+            "value": c.cut,
+            "label": _same(f"{c.name} ({fw.region_by_iso[c.region].name})"),
+            "region": c.region,
+        }
         for c in fw.comunas
     ]
 
