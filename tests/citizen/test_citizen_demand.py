@@ -151,6 +151,8 @@ def test_scoreboard_shows_the_demand_without_the_held_request(app, known_request
     bar = soup.select_one('#grafico-demanda-regiones g[data-key="CL-AR"]')
     assert bar["data-value"] == "3"
     assert HELD_TITLE not in text and "juana@correo.cl" not in str(soup)
+    link = soup.select_one("section.territorio-demand a[href$='/solicitudes']")
+    assert link.get_text(strip=True) == "Ver las solicitudes de datos"
 
 
 def test_scoreboard_says_when_there_is_no_demand(app):
@@ -158,6 +160,8 @@ def test_scoreboard_says_when_there_is_no_demand(app):
 
     assert "Aún no hay solicitudes de datos en el portal." in text_of(str(soup))
     assert soup.select("#grafico-demanda-regiones") == []
+    link = soup.select_one("section.territorio-demand a[href$='/solicitudes']")
+    assert link.get_text(strip=True) == "Pida los datos que necesita"
 
 
 def test_scoreboard_csv_has_the_demand_by_region(app, known_requests):
