@@ -165,7 +165,10 @@ def test_scoreboard_csv_is_public_and_ranks_comunas(app):
 def test_scoreboard_json_has_regions_dimensions_matrix_and_ranking(app):
     document = json.loads(app.get(tk.url_for("territorio_scoreboard.index", formato="json")).data)
 
-    assert set(document["tables"]) == {"regiones", "dimensiones", "matriz", "comunas"}
+    assert set(document["tables"]) == {
+        "regiones", "dimensiones", "matriz", "comunas", "demanda_regiones", "demanda_dimensiones"}
+    demand = {r["key"]: r for r in document["tables"]["demanda_regiones"]["rows"]}
+    assert "CL-AR" in demand and {r["received"] for r in demand.values()} == {0}  # no request filed here
     regions = {r["key"]: r for r in document["tables"]["regiones"]["rows"]}
     assert len(regions) == 17  # 16 regions and the national coverage
     assert regions["CL-AR"]["leads"] == ["Movilidad"]
