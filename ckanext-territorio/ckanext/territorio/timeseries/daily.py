@@ -1,4 +1,4 @@
-"""Daily means from ``territorio_daily`` for the whole days of a range, raw rows for its edges.
+"""Daily means from ``_territorio_daily`` for the whole days of a range, raw rows for its edges.
 
 A range rarely starts and ends at midnight: the days it covers whole come from the rollup
 (one row per station, variable, day and unit), the partial first and last days are grouped

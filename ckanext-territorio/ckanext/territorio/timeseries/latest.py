@@ -1,6 +1,6 @@
 """The newest reading of every series (station, variable) of some observations tables.
 
-One indexed read per table from ``territorio_newest``, which the table's triggers keep
+One indexed read per table from ``_territorio_newest``, which the table's triggers keep
 (``rollup``). A table without them (until ``ckan territorio timeseries ensure``) gets one
 statement: a recursive walk over the distinct (station_id, variable) pairs of the unique
 key's index (one probe per series, a loose index scan PostgreSQL lacks natively), then each
@@ -64,7 +64,7 @@ SELECT l.station_id, l.variable, l.value, l.unit, l.observed_at FROM series s CR
 
 
 def kept_statement() -> str:
-    """The newest reading per series from ``territorio_newest`` (kept by the table's triggers)."""
+    """The newest reading per series from ``_territorio_newest`` (kept by the table's triggers)."""
     return (
         f"SELECT station_id, variable, value, unit, observed_at FROM {rollup.NEWEST} "
         "WHERE resource_id = :resource_id ORDER BY station_id, variable"

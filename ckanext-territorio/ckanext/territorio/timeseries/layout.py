@@ -15,7 +15,7 @@ that already exist, by ``ckan territorio timeseries ensure``):
 - ``<table>_ts_brin`` BRIN on observed_at: a range over every station and variable (a few
   kilobytes; rows arrive roughly in time order).
 
-Four more statement-level triggers keep the table's daily sums in ``territorio_daily``
+Four more statement-level triggers keep the table's daily sums in ``_territorio_daily``
 (``rollup``), which answer daily means without reading the raw rows.
 
 A statement-level trigger (``territorio_live``) sends ``NOTIFY territorio_readings`` with

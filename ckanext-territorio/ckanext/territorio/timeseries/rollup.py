@@ -1,7 +1,7 @@
 """Daily sums and newest readings of every observations table, kept by PostgreSQL itself.
 
 A region's daily means over a month otherwise aggregate every raw reading of it (a quarter
-of a million rows for 500 stations sending hourly). ``territorio_daily`` holds, per table,
+of a million rows for 500 stations sending hourly). ``_territorio_daily`` holds, per table,
 station, variable, civil day in Chile (``date_trunc('day', …, 'America/Santiago')``) and
 unit, the sum, count, minimum and maximum of the values and the row count: the mean is
 ``total / n``.
@@ -11,7 +11,7 @@ MQTT consumer, ``datastore_upsert``/``datastore_delete``): an INSERT adds its ro
 the statement's transition table (one upsert per touched day, not per row); an UPDATE moves
 them by its rows' differences and reads the touched days' extremes again; a DELETE recounts
 the days it touched from the raw rows (revisions and deletions are rare); a TRUNCATE empties
-the table's days. ``territorio_newest`` holds each series' newest reading the same way
+the table's days. ``_territorio_newest`` holds each series' newest reading the same way
 (inserts keep the later one; updates and deletions look the touched series up again), so the
 latest reading of 500 stations is one indexed read, not 1,000 index probes.
 Nothing here imports CKAN (``layout`` calls it).
@@ -22,7 +22,9 @@ from typing import Any
 
 from .names import ident
 
-TABLE = "territorio_daily"
+# a leading underscore: the DataStore's set-permissions script gives every other public table its
+# full-text trigger, and CKAN keeps its own tables (_table_metadata, _table_stats) so too
+TABLE = "_territorio_daily"
 ZONE = "America/Santiago"
 INSERT_TRIGGER = "territorio_daily_ins"
 _DAY = f"date_trunc('day', observed_at, '{ZONE}')"
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 
 _COLUMNS = "resource_id, station_id, variable, bucket, unit, total, n, low, high, rows"
 
-NEWEST = "territorio_newest"
+NEWEST = "_territorio_newest"
 NEWEST_SQL = f"""
 CREATE TABLE IF NOT EXISTS {NEWEST} (
     resource_id text NOT NULL,
