@@ -47,7 +47,7 @@ main() {
     local rc=0 args=("$@")
     ((${#args[@]})) || args=(tests)
     (cd "$TERRITORIO_REPO" && "$(venv_bin python)" -m pytest --ckan-ini="$TERRITORIO_TEST_INI" \
-        -p no:cacheprovider -ra "${parallel[@]}" "${args[@]}") || rc=$?
+        -p no:cacheprovider -ra --durations=40 "${parallel[@]}" "${args[@]}") || rc=$?
     pytest_verdict "$rc" $((SECONDS - started)) || return
     # The whole suite (no arguments) also runs CKAN's own search tests; so does
     # TERRITORIO_TEST_CORE=1 with arguments.

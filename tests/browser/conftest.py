@@ -107,6 +107,10 @@ def portal(
                 _venv_bin("gunicorn"),
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", "2",
+                # threads, as in production: Chromium opens speculative connections that
+                # send nothing, and each would hold a sync worker until its timeout
+                "--worker-class", "gthread",
+                "--threads", "4",
                 "--timeout", "60",
                 "--pythonpath", str(REPO / "deploy"),
                 "wsgi:application",
