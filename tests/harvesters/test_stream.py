@@ -48,6 +48,8 @@ def stream_ini(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
         "ckanext.territorio.harvest.allow_networks": "127.0.0.1",
         "ckanext.territorio.stream.flush_ms": 200,
         "ckanext.territorio.stream.batch_messages": 50,
+        # a small inbox: bursts here (600 messages in the kill -9 test) meet the backpressure
+        "ckanext.territorio.stream.inbox_kb": 64,
         "ckanext.territorio.stream.refresh_seconds": 1,
         "ckanext.territorio.stream.session_expiry": 300,
     })

@@ -10,6 +10,7 @@ import pytest
 from ckanext.territorio.vocab.harvest_mapping import mapping
 from ckanext.territorio_harvesters.stream.messages import (
     MAX_PAYLOAD,
+    Memo,
     MessageError,
     datastream_id,
     parse,
@@ -49,11 +50,39 @@ class TestJSON:
              "zona horaria"),
             (b" " * (MAX_PAYLOAD + 1), "demasiado grande"),
             (body([]), "ninguna medición"),
+            (b'[{"station": "s", "variable": "pm25", "value": 1, "observed_at": "2026-12-01T10:00:00Z"}, 3]',
+             r"^\[1\] se esperaba un objeto JSON"),
+            (b'{"station": "s", "variable": "pm25", "value": NaN, "observed_at": "2026-12-01T10:00:00Z"}',
+             "NaN o Infinity no son números JSON"),
+            (b'"pm25"', "se esperaba un objeto JSON"),
         ],
     )
     def test_unreadable_messages_say_why(self, payload, reason):
         with pytest.raises(MessageError, match=reason):
             parse("json", "t", payload, HM)
+
+
+    def test_the_source_text_of_a_plain_time_is_kept_for_copy(self):
+        times = ["2026-12-01T10:00:00-03:00", "2026-12-01T10:00:00.25Z", "20261201T130000Z"]
+        message = parse("json", "t", body([{"station": "s1", "variable": "pm25", "value": 1.0, "observed_at": t}
+                                           for t in times]), HM)
+        assert [r.observed_text for r in message.readings] == times[:2] + [None]  # basic format: reformatted
+        assert [r.observed_at for r in message.readings] == [
+            dt.datetime(2026, 12, 1, 13, tzinfo=UTC), dt.datetime(2026, 12, 1, 10, 0, 0, 250000, tzinfo=UTC),
+            dt.datetime(2026, 12, 1, 13, tzinfo=UTC)]
+
+    def test_a_memo_reuses_stations_and_series_of_earlier_messages(self):
+        memo = Memo()
+        item = {"station": "s1", "variable": "pm25", "value": 1.0, "observed_at": "2026-12-01T10:00:00Z"}
+        first = parse("json", "t", body(item), HM, memo=memo)
+        second = parse("json", "t", body({**item, "observed_at": "2026-12-01T11:00:00Z"}), HM, memo=memo)
+        assert second.streams[("s1", "pm25")] is first.streams[("s1", "pm25")]
+        assert second.stations["s1"] is first.stations["s1"]
+        renamed = parse("json", "t", body({**item, "name": "Las Encinas"}), HM, memo=memo)
+        assert renamed.stations["s1"].name == "Las Encinas"
+        placed = parse("json", "t", body({**item, "lat": -38.7, "lon": -72.6}), HM, memo=memo)
+        assert (placed.stations["s1"].lat, placed.stations["s1"].lon) == (-38.7, -72.6)
+        assert second.stations["s1"].lat is None  # the placeless station kept by the memo is unchanged
 
 
 class TestSensorThings:

@@ -94,6 +94,11 @@ def stream_batch_messages() -> int:
     return max(1, int(tk.config[STREAM + "batch_messages"]))
 
 
+def stream_inbox_bytes() -> int:
+    """Payload bytes of received messages held before the consumer stops reading (backpressure)."""
+    return max(64, int(tk.config[STREAM + "inbox_kb"])) * 1024
+
+
 def stream_refresh_seconds() -> float:
     """Seconds between two reads of the mqtt sources."""
     return float(max(1, int(tk.config[STREAM + "refresh_seconds"])))

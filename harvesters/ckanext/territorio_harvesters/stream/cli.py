@@ -42,6 +42,7 @@ def run(report_every: float) -> None:
         _harvester(),
         flush_seconds=config.stream_flush_seconds(),
         batch_messages=config.stream_batch_messages(),
+        inbox_bytes=config.stream_inbox_bytes(),
         refresh_seconds=config.stream_refresh_seconds(),
         session_expiry=config.stream_session_expiry(),
     )

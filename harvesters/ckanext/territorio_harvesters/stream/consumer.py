@@ -5,7 +5,9 @@ is connected and subscribed, a changed one reconnected (same session; topics no 
 configured are unsubscribed), a deleted or deactivated one disconnected and its session
 dropped. Messages wait in one inbox; a batch is cut when the inbox goes idle
 (``IDLE_SECONDS``), when its oldest message has waited ``flush_seconds``, or at
-``batch_messages`` or ``BATCH_BYTES`` of payload, and then, in order:
+``batch_messages`` or ``BATCH_BYTES`` of payload, and then, in order (while the inbox
+holds ``inbox_bytes`` of payload, the brokers' connections are not read: memory stays bounded
+in a burst, and what is not read waits at the broker):
 
 1. each message is parsed (``messages``); an unreadable one is a dead letter;
 2. a station or series the source's datasets lack makes them grow (``datasets.Publisher``,
@@ -41,7 +43,7 @@ from ..records import Reading, Station, Stream
 from . import broker, messages
 from .catalogs import SOURCE_TYPE
 from .datasets import Publisher, SourceCatalog, SyncError
-from .links import Inbound, Link
+from .links import INBOX_BYTES, Inbound, Inbox, Link
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,7 @@ class Consumer:
         flush_seconds: float,
         batch_messages: int,
         refresh_seconds: float,
+        inbox_bytes: int = INBOX_BYTES,
         session_expiry: int,
     ) -> None:
         self.harvester = harvester
@@ -140,10 +143,11 @@ class Consumer:
         self.batch_messages = batch_messages
         self.refresh_seconds = refresh_seconds
         self.session_expiry = session_expiry
-        self.inbox: queue.Queue[Inbound] = queue.Queue()
+        self.inbox: queue.Queue[Inbound] = Inbox(inbox_bytes)
         self.links: dict[str, Link] = {}
         self.specs: dict[str, SourceSpec] = {}
         self.catalogs: dict[str, SourceCatalog] = {}
+        self.memos: dict[str, messages.Memo] = {}  # stations and series of each source's messages
         self.problems: dict[str, str] = {}
         self.tables: dict[str, store.ObservationTable] = {}
         self.publisher = Publisher(harvester)
@@ -163,6 +167,7 @@ class Consumer:
                 log.warning("mqtt %s: fuente eliminada o inactiva; se desconecta y se descarta su sesión", source_id)
                 self.links.pop(source_id).stop(forget=True)
                 self.catalogs.pop(source_id, None)
+                self.memos.pop(source_id, None)
                 self.specs.pop(source_id, None)
         for source_id, spec in specs.items():
             old = self.specs.get(source_id)
@@ -290,9 +295,12 @@ class Consumer:
         mapping = current.harvest_mapping()
         parsed: list[tuple[Inbound, messages.Message]] = []
         letters = work.letters.setdefault(source_id, [])
+        memo = self.memos.setdefault(source_id, messages.Memo())
         for item in items:
             try:
-                parsed.append((item, messages.parse(spec.fmt, item.topic, item.payload, mapping, spec.datastreams)))
+                parsed.append(
+                    (item, messages.parse(spec.fmt, item.topic, item.payload, mapping, spec.datastreams, memo))
+                )
             except messages.MessageError as exc:
                 letters.append(dead_letters.Letter(item.topic, str(exc), item.payload))
                 work.ackable.add(id(item))

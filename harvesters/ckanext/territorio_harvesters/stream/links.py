@@ -31,6 +31,33 @@ log = logging.getLogger(__name__)
 # drops the rest silently (measured: a 10,000-message burst lost 3,000 with 1000 here).
 RECEIVE_MAXIMUM = 65535
 KEEPALIVE = 30
+# Payload bytes the inbox holds before paho's network thread waits for room: the consumer's
+# memory stays bounded in a burst; unread messages wait in the socket and the broker's session.
+INBOX_BYTES = 8 * 1024 * 1024
+ROOM_WAIT_SECONDS = 0.2  # a waiting network thread looks this often whether its link stops
+
+
+class Inbox(queue.Queue["Inbound"]):
+    """The consumer's queue of messages, bounded by payload bytes (``maxsize``), not count.
+
+    ``qsize`` is the payload bytes waiting (one more per message, so an empty payload counts):
+    ``put`` waits while they reach ``maxsize``; one message always fits an empty inbox."""
+
+    def __init__(self, maxsize: int = INBOX_BYTES) -> None:
+        super().__init__(maxsize)
+        self._bytes = 0
+
+    def _qsize(self) -> int:
+        return self._bytes
+
+    def _put(self, item: Inbound) -> None:
+        self._bytes += len(item.payload) + 1
+        super()._put(item)
+
+    def _get(self) -> Inbound:
+        item: Inbound = super()._get()
+        self._bytes -= len(item.payload) + 1
+        return item
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,7 @@ class Link:
         self.session_expiry = session_expiry
         self.generation = 0
         self.connected = threading.Event()
+        self._stopping = threading.Event()
         self.last_error: str | None = None
         self._unsubscribe = list(unsubscribe or [])
         self._lock = threading.Lock()
@@ -132,8 +160,15 @@ class Link:
             log.warning("mqtt %s: %s", self.source_id, self.last_error)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self.inbox.put(Inbound(self, self.generation, message.mid, message.qos, message.topic, bytes(message.payload),
-                               time.monotonic()))
+        item = Inbound(self, self.generation, message.mid, message.qos, message.topic, bytes(message.payload),
+                       time.monotonic())
+        while not self._stopping.is_set():
+            try:
+                self.inbox.put(item, timeout=ROOM_WAIT_SECONDS)
+                return
+            except queue.Full:
+                continue  # a full inbox: the consumer is writing a batch
+        # stopping: the message is not acknowledged, so the broker sends it again
 
     def ack(self, item: Inbound) -> None:
         """Acknowledge a message whose reading is committed (QoS 1 PUBACK), on this connection only."""
@@ -142,6 +177,7 @@ class Link:
 
     def stop(self, *, forget: bool = False) -> None:
         """Disconnect, keeping the session at the broker (or dropping it with ``forget``)."""
+        self._stopping.set()  # a network thread waiting for room in the inbox gives up
         if forget:
             properties = Properties(PacketTypes.DISCONNECT)
             properties.SessionExpiryInterval = 0  # the broker drops the session on disconnect
