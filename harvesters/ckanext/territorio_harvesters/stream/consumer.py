@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 HOLD_SECONDS = 10.0  # a source whose datasets could not be made waits this long to retry
 RETRY_SECONDS = 30.0  # a broker address that could not be used is tried again after this
 IDLE_SECONDS = 0.02  # a batch is cut when no message comes for this long
-BATCH_BYTES = 4 * 1024 * 1024  # payload bytes in a batch (some 20,000-50,000 readings) at most
+BATCH_BYTES = 1024 * 1024  # payload bytes in a batch (some 5,000-12,000 readings) at most: its memory
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ RECEIVE_MAXIMUM = 65535
 KEEPALIVE = 30
 # Payload bytes the inbox holds before paho's network thread waits for room: the consumer's
 # memory stays bounded in a burst; unread messages wait in the socket and the broker's session.
-INBOX_BYTES = 8 * 1024 * 1024
+INBOX_BYTES = 4 * 1024 * 1024
 ROOM_WAIT_SECONDS = 0.2  # a waiting network thread looks this often whether its link stops
 
 

@@ -6,8 +6,6 @@ report can be searched, copied and read aloud.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,35 +22,14 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from .tables import Table, display
+from .printable import Report, Section
+from .tables import display
+
+__all__ = ["Report", "Section", "render"]
 
 ACCENT = colors.HexColor("#1d6a80")
 HEADER_BG = colors.HexColor("#e8f3f6")
 RULE = colors.HexColor("#c9d3db")
-
-
-@dataclass(frozen=True)
-class Section:
-    """One table of the PDF, with its column widths and the text shown when empty."""
-
-    table: Table
-    # share of the page width for each column; the first gets the rest when omitted
-    widths: Sequence[float] = ()
-    empty: str = ""
-
-
-@dataclass(frozen=True)
-class Report:
-    """A PDF report: title, headline figures, table sections, footer and notes."""
-
-    title: str
-    subtitle: str
-    facts: Sequence[tuple[str, str]]  # headline figures, label → value as written
-    sections: Sequence[Section]
-    footer: str  # on every page, next to the page number
-    page_label: str = "Página {n}"
-    author: str = ""
-    notes: Sequence[str] = field(default_factory=tuple)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

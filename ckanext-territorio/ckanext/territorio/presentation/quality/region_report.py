@@ -13,7 +13,7 @@ from ...vocab import Region
 from ..helpers.pages import territorio_assignment_label
 from . import actions, labels
 from .formats import number, percent, share
-from .pdf import Report, Section, render
+from .printable import Report, Section
 from .summary_tables import dimension_means_table, groups_table, total_row, worst_table
 from .tables import Column, Table
 
@@ -120,4 +120,6 @@ def _only(table: Table, keys: tuple[str, ...]) -> Table:
 
 def pdf(region: Region) -> bytes:
     """The region's printable report as PDF bytes."""
+    from .pdf import render  # ReportLab only for the PDF itself
+
     return render(build(region))
