@@ -9,9 +9,12 @@ import pytest
 from ckan import model
 from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
+from fast_plugin_loading import install as install_fast_plugin_loading
 from hypothesis import HealthCheck, settings
 
 from ckanext.territorio.search import cache as search_cache
+
+install_fast_plugin_loading()  # before CKAN loads any plugin
 
 PLUGIN_MIGRATIONS = ("activity", "harvest", "territorio_search", "territorio")
 CORE_SUITE = "ckan_core"
