@@ -150,11 +150,16 @@ def stock_dataset(index: int, rng: random.Random, orgs: list[dict[str, Any]]) ->
 def seed_here(ini: str, target: int, organizations: int) -> None:
     """Create the corpus with stock CKAN's actions (runs inside the peer's virtualenv)."""
     sys.path.insert(0, str(BENCH))
+    import logging
+
     import corpus
+    import sqlalchemy as sa
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(ini))
+    # one warning per resource: stock CKAN's default views name plugins that are not loaded
+    logging.getLogger("ckan.lib.datapreview").setLevel(logging.ERROR)
     with app._wsgi_app.test_request_context():
         import ckan.plugins.toolkit as tk
         from ckan import model
@@ -181,7 +186,7 @@ def seed_here(ini: str, target: int, organizations: int) -> None:
                 print(f"\r  par: sembrados {index + 1:>6}/{target} ({rate:.0f}/s)", end="", flush=True)
         if target > existing:
             print()
-        model.Session.execute(model.meta.sa.text("ANALYZE"))
+        model.Session.execute(sa.text("ANALYZE"))
         model.repo.commit()
 
 
