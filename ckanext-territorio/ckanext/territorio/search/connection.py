@@ -406,6 +406,9 @@ def _row_values(row: dict[str, Any]) -> dict[str, Any]:
     values = dict(row)
     values["search_vector"] = sa.cast(row["search_vector"], TSVECTOR)
     values["field_vector"] = sa.cast(row["field_vector"], TSVECTOR)
+    values["facet_vector"] = sa.func.array_to_tsvector(
+        sa.cast([str(n) for n in row["facet_ids"]], sa.ARRAY(sa.Text))
+    )
     values["geom"] = (
         sa.func.ST_GeomFromText(row["geom"], 4326) if row["geom"] else None
     )

@@ -14,6 +14,7 @@ lengthen every array) are counted from the ``fields`` jsonb, as before.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from . import params
 from .model import SearchDoc, SearchFacetField, SearchFacetValue
+
+log = logging.getLogger(__name__)
 
 TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
 VALUES: sa.Table = SearchFacetValue.__table__  # type: ignore[assignment]
@@ -116,20 +119,58 @@ def summary(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) 
     return _from_jsonb(requests, where)
 
 
+def _matching_vectors(where: sa.ColumnElement[bool]) -> str | None:
+    """The SQL text selecting the matches' ``facet_vector``, for ``ts_stat``.
+
+    ``ts_stat`` takes its query as text and cannot take parameters, so the
+    values are interpolated by psycopg2's own ``mogrify``: the very quoting
+    psycopg2 applies to every statement it sends (it binds client-side), so
+    this opens nothing the other statements do not. None when the condition
+    cannot be rendered (the caller then counts with ``unnest``).
+    """
+    try:
+        session = model.Session
+        compiled = sa.select(TABLE.c.facet_vector).where(where).compile(
+            dialect=session.get_bind().dialect
+        )
+        processors = compiled._bind_processors
+        values = {}
+        for key, value in compiled.construct_params().items():
+            process = processors.get(key)
+            values[key] = process(value) if callable(process) else value
+        cursor = session.connection().connection.cursor()
+        try:
+            text = cursor.mogrify(compiled.string, values)
+        finally:
+            cursor.close()
+    except Exception:  # noqa: BLE001 - any failure falls back to the unnest count
+        log.warning("ts_stat no aplicable; facetas contadas con unnest", exc_info=True)
+        return None
+    return text.decode() if isinstance(text, bytes) else str(text)
+
+
 def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
-    # unnest() in the select list (one ProjectSet node), not a lateral join:
-    # no function scan set up per matching row.
-    element = sa.select(sa.func.unnest(TABLE.c.facet_ids).label("id")).where(where).subquery("element")
-    number = element.c.id
-    wanted_fields = sa.select(FIELDS.c.field_no).where(
-        FIELDS.c.field.in_([r.field for r in requests])
-    )
-    counted = (
-        sa.select(number.label("id"), sa.func.count().label("n"))
-        .where(sa.or_(number == HIT, number.op(">>")(_SHIFT).in_(wanted_fields.scalar_subquery())))
-        .group_by(number)
-        .cte("counted")
-    )
+    inner = _matching_vectors(where)
+    if inner is not None:
+        # ts_stat counts, in C, the documents holding each lexeme: each number
+        # is one lexeme of facet_vector, so ndoc is the facet count.
+        stat = sa.func.ts_stat(sa.literal(inner)).table_valued("word", "ndoc").alias("stat")
+        counted = sa.select(
+            sa.cast(stat.c.word, sa.BigInteger).label("id"), stat.c.ndoc.label("n")
+        ).cte("counted")
+    else:
+        # unnest() in the select list (one ProjectSet node), not a lateral join.
+        element = sa.select(sa.func.unnest(TABLE.c.facet_ids).label("id")).where(where).subquery("element")
+        number = element.c.id
+        wanted_fields = sa.select(FIELDS.c.field_no).where(
+            FIELDS.c.field.in_([r.field for r in requests])
+        )
+        counted = (
+            sa.select(number.label("id"), sa.func.count().label("n"))
+            .where(sa.or_(number == HIT, number.op(">>")(_SHIFT).in_(wanted_fields.scalar_subquery())))
+            .group_by(number)
+            .cte("counted")
+        )
     position = sa.case(
         *((VALUES.c.field == r.field, p) for p, r in enumerate(requests)), else_=HITS
     )
@@ -147,7 +188,7 @@ def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
     ranked = (
         sa.select(position.label("position"), VALUES.c.value, counted.c.n, rank.label("rank"))
         .select_from(counted.join(VALUES, VALUES.c.id == counted.c.id))
-        .where(counted.c.n >= mincount)
+        .where(counted.c.n >= mincount, VALUES.c.field.in_([r.field for r in requests]))
         .subquery("ranked")
     )
     limit = sa.case(

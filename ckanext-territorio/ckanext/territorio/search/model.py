@@ -55,6 +55,8 @@ class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]
     facet_ids: Mapped[list[int]] = mapped_column(
         ARRAY(sa.BigInteger), nullable=False, server_default="{}"
     )
+    # The same numbers as lexemes, counted by ts_stat.
+    facet_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False, server_default="")
 
 
 class SearchFacetField(tk.BaseModel):  # type: ignore[misc, valid-type]

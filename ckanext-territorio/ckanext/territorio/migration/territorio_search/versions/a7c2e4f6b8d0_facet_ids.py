@@ -1,4 +1,4 @@
-"""Numbered facet values: ``facet_ids`` on every document, and the dictionary of numbers.
+"""Numbered facet values: ``facet_ids``/``facet_vector`` on every document, and their dictionary.
 
 Facet counts group small integers picked out of one array instead of walking
 each matching row's ``fields`` jsonb (see ``search.facets``). Existing rows
@@ -46,6 +46,8 @@ def upgrade() -> None:
         CREATE SEQUENCE IF NOT EXISTS {SEQUENCE} START 1;
         ALTER TABLE {DOC} ADD COLUMN IF NOT EXISTS facet_ids bigint[] NOT NULL DEFAULT '{{}}';
         ALTER TABLE {DOC} ALTER COLUMN facet_ids SET STORAGE MAIN;
+        ALTER TABLE {DOC} ADD COLUMN IF NOT EXISTS facet_vector tsvector NOT NULL DEFAULT '';
+        ALTER TABLE {DOC} ALTER COLUMN facet_vector SET STORAGE MAIN;
         -- What scans read stays inline and uncompressed; the stored documents,
         -- read only for the rows of a page, go out of line uncompressed.
         ALTER TABLE {DOC} ALTER COLUMN field_vector SET STORAGE MAIN,
@@ -72,6 +74,7 @@ def upgrade() -> None:
             JOIN {VALUE} fv ON fv.value = v.value
             WHERE {NUMBERED} AND jsonb_typeof(e.value) = 'array' AND fv.field = e.key
         ), '{{}}');
+        UPDATE {DOC} SET facet_vector = array_to_tsvector(facet_ids::text[]);
         """
     )
 
@@ -81,7 +84,7 @@ def downgrade() -> None:
         f"ALTER TABLE {DOC} ALTER COLUMN field_vector SET STORAGE EXTENDED, "
         "ALTER COLUMN doc SET STORAGE EXTENDED, ALTER COLUMN data_dict SET STORAGE EXTENDED, "
         "ALTER COLUMN validated_data_dict SET STORAGE EXTENDED; "
-        f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS facet_ids; "
+        f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS facet_ids, DROP COLUMN IF EXISTS facet_vector; "
         f"DROP TABLE IF EXISTS {VALUE}; DROP TABLE IF EXISTS {FIELD}; "
         f"DROP SEQUENCE IF EXISTS {SEQUENCE}"
     )
