@@ -141,3 +141,18 @@ class TestNumberedEqualsJsonb:
         result = call_action("package_search", **{"facet.field": ["num_resources", "tags"]})
         assert result["facets"]["num_resources"] == {"1": 3, "2": 2}
         assert result["facets"]["tags"]["movilidad"] == 2
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestCountingQueryText:
+    def test_quotes_and_backslashes_in_the_query_are_values_not_sql(self, portal):
+        result = searched(q="o'higgins\\' ; DROP TABLE territorio_search_doc")
+        assert result["count"] == 0
+        assert all(result["facets"][f] == {} for f in FACETS)
+        assert searched()["count"] == 5
+
+    def test_quoted_filter_value_counts_like_the_plain_one(self, portal):
+        plain = searched(fq="organization:muni-temuco")
+        quoted = searched(fq='organization:"muni-temuco"')
+        assert plain["count"] == quoted["count"] == 3
+        assert answered(plain) == answered(quoted) == expected(shown(["conjunto-0", "conjunto-1", "conjunto-4"]))
