@@ -36,6 +36,9 @@ HIT = 0
 _SHIFT = 32
 _NO_LIMIT = 2**31 - 1
 _SEQUENCE = "territorio_search_facet_value_seq"
+# Compiled ts_stat inner queries, by statement shape (values are not part of the key).
+_COMPILED: dict[Any, Any] = {}
+_COMPILED_MAX = 500
 
 
 # Same list in migration territorio_search a7c2e4f6b8d0 (existing rows numbered there).
@@ -130,12 +133,11 @@ def _matching_vectors(where: sa.ColumnElement[bool]) -> str | None:
     """
     try:
         session = model.Session
-        compiled = sa.select(TABLE.c.facet_vector).where(where).compile(
-            dialect=session.get_bind().dialect
-        )
+        statement = sa.select(TABLE.c.facet_vector).where(where)
+        compiled, extracted = _compiled(statement, session.get_bind().dialect)
         processors = compiled._bind_processors
         values = {}
-        for key, value in compiled.construct_params().items():
+        for key, value in compiled.construct_params(extracted_parameters=extracted).items():
             process = processors.get(key)
             values[key] = process(value) if callable(process) else value
         cursor = session.connection().connection.cursor()
@@ -147,6 +149,19 @@ def _matching_vectors(where: sa.ColumnElement[bool]) -> str | None:
         log.warning("ts_stat no aplicable; facetas contadas con unnest", exc_info=True)
         return None
     return text.decode() if isinstance(text, bytes) else str(text)
+
+
+def _compiled(statement: Any, dialect: Any) -> tuple[Any, Any]:
+    """``statement`` compiled once per shape (SQLAlchemy's cache key), with this one's values."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return statement.compile(dialect=dialect), None
+    compiled = _COMPILED.get(cache_key.key)
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        compiled = _COMPILED[cache_key.key] = statement.compile(dialect=dialect)
+    return compiled, cache_key.extracted_parameters
 
 
 def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
