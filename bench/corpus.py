@@ -143,3 +143,26 @@ def query_mix(rng: random.Random, organizations: list[str], count: int) -> list[
         params["start"] = rng.choice([0, 0, 0, 20, 40, 100])
         mix.append(params)
     return mix
+
+
+# Facets both engines are asked for (stock CKAN fields, so the peer gets the same request).
+SIDE_BY_SIDE_FACETS = '["organization", "tags", "res_format", "license_id"]'
+
+
+def ten_query_mix(organization: str) -> list[dict[str, Any]]:
+    """Issue 16's fixed mix: broad free text (``registros`` matches about half the corpus,
+    ``datos`` about two thirds), four facets, fq filters, sorts and paging, in stock CKAN
+    fields only so that a stock CKAN answers the very same requests."""
+    facets = {"facet.field": SIDE_BY_SIDE_FACETS, "rows": 20}
+    return [
+        dict(facets, q="registros"),
+        dict(facets, q="datos", start=20),
+        dict(facets, q="registros", sort="metadata_modified desc"),
+        dict(facets),  # facets over everything, no text
+        dict(facets, fq=f'organization:"{organization}"'),
+        dict(facets, q="sensores", fq="res_format:CSV"),
+        dict(facets, fq="tags:movilidad", sort="title_string asc"),
+        dict(facets, q="calidad del aire"),
+        dict(facets, q='"puntos limpios"', fq="license_id:cc-by"),
+        dict(facets, fq="tags:salud", sort="metadata_created desc", start=40),
+    ]

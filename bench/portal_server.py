@@ -22,15 +22,19 @@ def free_port() -> int:
 
 
 def serve(
-    ini: Path, log: Path, workers: Sequence[str], wait: float = 120
+    ini: Path, log: Path, workers: Sequence[str], wait: float = 120,
+    gunicorn: Path | None = None, pythonpath: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """gunicorn with ``workers`` (its worker options) on ``ini``; returns it once it answers."""
+    """gunicorn with ``workers`` (its worker options) on ``ini``; returns it once it answers.
+
+    ``gunicorn`` and ``pythonpath`` (where its ``wsgi.py`` is) default to ours.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("ab") as out:
         server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-             *workers, "--timeout", "60", "--pythonpath", str(ROOT / "deploy"), "wsgi:application"],
+            [str(gunicorn or Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+             *workers, "--timeout", "60", "--pythonpath", str(pythonpath or ROOT / "deploy"), "wsgi:application"],
             cwd=ROOT, env={**os.environ, "CKAN_INI": str(ini)}, stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + wait

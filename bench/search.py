@@ -3,6 +3,15 @@
     .venv/bin/python bench/search.py                 # 10,000 datasets
     .venv/bin/python bench/search.py --large         # 50,000 datasets
     .venv/bin/python bench/search.py --queries 500 --concurrency 4
+    .venv/bin/python bench/search.py --side-by-side --pgsearch-repo PATH [--ini INI]
+
+``--side-by-side`` (bench/side_by_side.py) seeds the same corpus into a stock
+CKAN with GSA's ckanext-pgsearch, installed into its own virtualenv under
+``--peer-dir`` (outside the repository), serves each portal in turn and runs
+issue 16's ten-query mix against both, ours with the result cache off. PATH is
+a git directory of ckanext-pgsearch (``git clone --mirror
+https://github.com/GSA/ckanext-pgsearch``, or the copy the `fetch` tool leaves
+under /work/.mirror/GSA+ckanext-pgsearch/repo).
 
 Runs against the portal `make up` serves (gunicorn on 127.0.0.1:5000, config
 `.run/ckan.ini`). Seeding goes through CKAN's own actions (indexing deferred),
@@ -79,6 +88,15 @@ def rebuild(ini: Path) -> tuple[int, float]:
         check=True,
     )
     return total, time.perf_counter() - started
+
+
+def indexed(target: int) -> bool:
+    """Whether the index already holds ``target`` datasets (a rerun skips the rebuild)."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    count = model.Session.execute(sa.text("SELECT count(*) FROM territorio_search_doc")).scalar()
+    return int(count or 0) >= target
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -192,17 +210,35 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="against stock CKAN + ckanext-pgsearch (see above)")
+    parser.add_argument("--pgsearch-repo", type=Path,
+                        help="git directory of GSA/ckanext-pgsearch (for --side-by-side)")
+    parser.add_argument("--peer-dir", type=Path, default=Path("/var/tmp/territorio-bench/pgsearch"),
+                        help="where the peer's virtualenv, clone and ini go")
+    parser.add_argument("--rounds", type=int, default=20, help="passes over the ten-query mix")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per portal")
     args = parser.parse_args()
+    if args.side_by_side and args.pgsearch_repo is None:
+        parser.error("--side-by-side necesita --pgsearch-repo (un repositorio git de "
+                     "GSA/ckanext-pgsearch; vea la ayuda)")
     target = 50_000 if args.large else args.datasets
 
     app = _ckan_app(args.ini)
     with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
         print(f"==> Sembrando {target} conjuntos de datos (acciones de CKAN, índice diferido)")
         orgs = seed(target, args.organizations)
-        if not args.skip_rebuild:
+        if not args.skip_rebuild and not (args.side_by_side and indexed(target)):
             print("==> ckan search-index rebuild")
             total, seconds = rebuild(args.ini)
             print(f"  {total} conjuntos en {seconds:.1f} s: {total / seconds:.0f} conjuntos/s")
+        if args.side_by_side:
+            import side_by_side
+
+            return side_by_side.run(
+                args.ini, target, args.organizations, args.pgsearch_repo, args.peer_dir,
+                args.rounds, args.workers, [o["name"] for o in orgs],
+            )
         rng = random.Random(7)
         mix = corpus.query_mix(rng, [o["name"] for o in orgs], args.queries)
         print(f"==> {len(mix)} consultas package_search por HTTP ({args.url})")

@@ -16,10 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
-from sqlalchemy.dialects.postgresql import JSONB, TSQUERY, TSVECTOR
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from . import cache, config, document, execution, fields, limits, params
+from . import cache, config, document, execution, facets, fields, limits, params
 from .lucene import Translator
 from .model import SearchDoc
 
@@ -42,8 +42,6 @@ _WRITTEN = "territorio_search_written"
 _COMMITTING = "territorio_search_committing"
 # Session.info flag: this transaction flushed ORM changes (a dataset write).
 _ORM_CHANGES = "territorio_search_orm_changes"
-# Position of the hit count among the summary statement's facet rows.
-_HITS = -1
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
 
 
@@ -176,13 +174,13 @@ class PostgresSearchConnection:
                     # what CKAN's pysolr connection does with make_connection(decode_dates=True)
                     docs = [solr_datetime_decoder(d) for d in docs]
             hits = 0
-            facets: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
+            counts: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
             for position, value, n in self._cached(plan.summary, generation, budget.plain_rows):
-                if position == _HITS:
+                if position == facets.HITS:
                     hits = int(n)
                 else:
-                    facets[plan.facet_fields[position]].extend([value, n])
-        return Results(docs, hits, {"facet_fields": facets})
+                    counts[plan.facet_fields[position]].extend([value, n])
+        return Results(docs, hits, {"facet_fields": counts})
 
     def plan(self, q: str | None = None, **kwargs: Any) -> SearchPlan:
         """The SQL statements a search runs (also timed raw by the benchmark)."""
@@ -237,7 +235,7 @@ class PostgresSearchConnection:
         requests = params.facet_requests(kwargs)
         return SearchPlan(
             documents=documents if rows else None,
-            summary=self._summary(requests, where),
+            summary=facets.summary(requests, where),
             facet_fields=[r.field for r in requests],
             wanted=wanted,
             everything=everything,
@@ -317,77 +315,6 @@ class PostgresSearchConnection:
         order.append(TABLE.c.index_id.asc())
         return order
 
-    def _summary(
-        self, requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
-    ) -> Any:
-        """One statement, one pass over the matches: the hit count and every facet.
-
-        Each matching row yields (position, value) pairs through a lateral union
-        of its ``fields`` arrays (deduplicated at index time, so a dataset counts
-        once per value, as in Solr) plus one pair at position -1 that counts the
-        hits; a window keeps each facet's top N.
-        """
-        if not requests:
-            return sa.select(
-                sa.literal(_HITS), sa.null(), sa.func.count()
-            ).select_from(TABLE).where(where)
-        branches = [
-            sa.select(
-                sa.literal(_HITS).label("position"),
-                sa.cast(sa.literal('[""]'), JSONB).label("values"),
-            )
-        ] + [
-            sa.select(
-                sa.literal(position).label("position"),
-                TABLE.c.fields[request.field].label("values"),
-            ).correlate(TABLE)
-            for position, request in enumerate(requests)
-        ]
-        pairs = sa.union_all(*branches).lateral("facet")
-        elements = (
-            sa.func.jsonb_array_elements_text(pairs.c["values"])
-            .table_valued("value")
-            .lateral("element")
-        )
-        value = elements.c.value
-        count = sa.func.count()
-        by_index = [p for p, r in enumerate(requests) if r.sort == "index"]
-        index_order = (
-            [sa.case((pairs.c.position.in_(by_index), value), else_=None).asc()]
-            if by_index
-            else []
-        )
-        rank = sa.func.row_number().over(
-            partition_by=pairs.c.position,
-            order_by=[*index_order, count.desc(), value.asc()],
-        )
-        mincount = sa.case(
-            *((pairs.c.position == p, max(r.mincount, 1)) for p, r in enumerate(requests)),
-            else_=1,
-        )
-        counted = (
-            sa.select(
-                pairs.c.position, value.label("value"), count.label("n"), rank.label("rank")
-            )
-            .select_from(TABLE.join(pairs, sa.true()).join(elements, sa.true()))
-            .where(where)
-            .group_by(pairs.c.position, value)
-            .having(count >= mincount)
-            .subquery("counted")
-        )
-        limit = sa.case(
-            *(
-                (counted.c.position == p, r.limit if r.limit is not None else 2**31 - 1)
-                for p, r in enumerate(requests)
-            ),
-            else_=1,
-        )
-        return (
-            sa.select(counted.c.position, counted.c.value, counted.c.n)
-            .where(counted.c.rank <= limit)
-            .order_by(counted.c.position, counted.c.rank)
-        )
-
 
 def flush_pending(*_: Any) -> None:
     """Write buffered documents (also runs before CKAN's session commits)."""
@@ -396,6 +323,7 @@ def flush_pending(*_: Any) -> None:
     # Last write wins when a batch holds the same document twice.
     rows = list({row["index_id"]: row for row in _pending}.values())
     _pending.clear()
+    facets.assign(rows)
     statement = pg_insert(TABLE).values([_row_values(row) for row in rows])
     updated: dict[str, Any] = {
         column.name: statement.excluded[column.name]
@@ -478,6 +406,9 @@ def _row_values(row: dict[str, Any]) -> dict[str, Any]:
     values = dict(row)
     values["search_vector"] = sa.cast(row["search_vector"], TSVECTOR)
     values["field_vector"] = sa.cast(row["field_vector"], TSVECTOR)
+    values["facet_vector"] = sa.func.array_to_tsvector(
+        sa.cast([str(n) for n in row["facet_ids"]], sa.ARRAY(sa.Text))
+    )
     values["geom"] = (
         sa.func.ST_GeomFromText(row["geom"], 4326) if row["geom"] else None
     )

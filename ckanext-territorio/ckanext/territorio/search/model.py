@@ -51,3 +51,29 @@ class SearchDoc(tk.BaseModel):  # type: ignore[misc, valid-type]
     geom = mapped_column(
         Geometry(geometry_type="GEOMETRY", srid=4326, spatial_index=False)
     )
+    # 0, then the numbers of the document's exact values (search.facets).
+    facet_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(sa.BigInteger), nullable=False, server_default="{}"
+    )
+    # The same numbers as lexemes, counted by ts_stat.
+    facet_vector: Mapped[str] = mapped_column(TSVECTOR, nullable=False, server_default="")
+
+
+class SearchFacetField(tk.BaseModel):  # type: ignore[misc, valid-type]
+    """A field whose values are numbered for facet counting (its number: the high 32 bits)."""
+
+    __tablename__ = "territorio_search_facet_field"
+
+    field_no: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    field: Mapped[str] = mapped_column(sa.Text, nullable=False, unique=True)
+
+
+class SearchFacetValue(tk.BaseModel):  # type: ignore[misc, valid-type]
+    """One exact value of one field, numbered once: ``field_no << 32 | n``."""
+
+    __tablename__ = "territorio_search_facet_value"
+    __table_args__ = (sa.UniqueConstraint("field", "value"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    field: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    value: Mapped[str] = mapped_column(sa.Text, nullable=False)
