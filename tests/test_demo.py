@@ -143,11 +143,21 @@ def test_initiative_detail_outside_the_plan_is_rejected(tmp_path: Path):
 class TestDemoLoad:
     pytestmark = territorial_schemas
 
-    def test_creates_the_organizations_datasets_and_initiatives(self):
+    # A demo load takes long: the checks that only read the catalogue share one load.
+    def test_one_load_creates_the_catalogue_as_described(self):
         catalog = load_catalog()
 
         counts = run_load()
 
+        self.organizations_datasets_and_initiatives_are_created(catalog, counts)
+        self.datasets_cover_the_seven_dimensions_and_the_six_regions()
+        self.datasets_carry_the_territorial_fields()
+        self.initiatives_are_owned_by_their_territory_and_link_the_demo_datasets()
+        self.datasets_are_searchable_with_facets()
+        self.some_datasets_carry_a_geojson_extent()
+
+    @staticmethod
+    def organizations_datasets_and_initiatives_are_created(catalog, counts):
         assert counts[("organization", Change.CREATED)] == 12
         assert counts[("dataset", Change.CREATED)] == len(catalog.conjuntos)
         assert counts[("initiative", Change.CREATED)] == SEED_INITIATIVES
@@ -166,17 +176,15 @@ class TestDemoLoad:
         assert count() == len(catalog.conjuntos)
         assert count("iniciativa") == SEED_INITIATIVES
 
-    def test_datasets_cover_the_seven_dimensions_and_the_six_regions(self):
-        run_load()
-
+    @staticmethod
+    def datasets_cover_the_seven_dimensions_and_the_six_regions():
         assert set(facet("dataset", "dimension")) == SEVEN_DIMENSIONS
         regions = facet("dataset", "region")
         assert set(regions) == STUDIED_REGIONS
         assert min(regions.values()) >= 4
 
-    def test_datasets_carry_the_territorial_fields(self):
-        run_load()
-
+    @staticmethod
+    def datasets_carry_the_territorial_fields():
         municipal = call_action("package_show", id="temuco-flujos-de-transito")
         regional = call_action("package_show", id="araucania-buses-rurales-gps")
         several = call_action("package_show", id="valparaiso-transferencia-portuaria")
@@ -190,9 +198,8 @@ class TestDemoLoad:
         assert several["dimension"] == ["fomento-productivo", "movilidad"]
         assert several["comuna"] == ["05101", "05601"]
 
-    def test_initiatives_are_owned_by_their_territory_and_link_the_demo_datasets(self):
-        run_load()
-
+    @staticmethod
+    def initiatives_are_owned_by_their_territory_and_link_the_demo_datasets():
         initiative = call_action("package_show", id="ar-sensorizacion-transito-temuco")
         dataset = call_action("package_show", id="temuco-flujos-de-transito")
 
@@ -206,6 +213,31 @@ class TestDemoLoad:
         piloted = call_action("package_show", id="rm-smardrop-puente-alto")
         assert piloted["status"] == "piloto"
         assert piloted["organization"]["name"] == "gobierno-regional-metropolitano"
+
+    @staticmethod
+    def datasets_are_searchable_with_facets():
+        result = call_action(
+            "package_search",
+            q="reciclaje",
+            fq="+dataset_type:dataset",
+            **{"facet.field": '["organization", "res_format"]'},
+        )
+
+        assert {d["name"] for d in result["results"]} >= {
+            "santiago-reciclaje-a-la-puerta",
+            "concepcion-puntos-limpios",
+        }
+        formats = {i["name"] for i in result["search_facets"]["res_format"]["items"]}
+        assert {"CSV", "GeoJSON"} <= formats
+
+    @staticmethod
+    def some_datasets_carry_a_geojson_extent():
+        dataset = call_action("package_show", id="santiago-ciclovias")
+
+        # A schema field with the portal's dataset schema, an extra with CKAN's default one.
+        extras = {e["key"]: e["value"] for e in dataset.get("extras") or []}
+        spatial = json.loads(dataset.get("spatial") or extras["spatial"])
+        assert spatial["type"] == "Polygon"
 
     def test_running_twice_changes_nothing(self):
         catalog = load_catalog()
@@ -229,7 +261,7 @@ class TestDemoLoad:
             == initiative_modified
         )
 
-    def test_edited_dataset_is_restored_keeping_resource_ids(self):
+    def test_edited_dataset_and_initiative_are_restored_keeping_resource_ids(self):
         run_load()
         before = call_action("package_show", id="chillan-turismo")
         editor = factories.Sysadmin()
@@ -240,18 +272,6 @@ class TestDemoLoad:
             title="Editado a mano",
             tags=[],
         )
-
-        counts = run_load()
-
-        after = call_action("package_show", id="chillan-turismo")
-        assert counts[("dataset", Change.UPDATED)] == 1
-        assert after["title"] == "Llegadas de turistas y ocupación de alojamientos"
-        assert {t["name"] for t in after["tags"]} == {"turismo", "alojamientos", "fomento productivo"}
-        assert [r["id"] for r in after["resources"]] == [r["id"] for r in before["resources"]]
-
-    def test_edited_initiative_is_restored(self):
-        run_load()
-        editor = factories.Sysadmin()
         call_action(
             "package_patch",
             context={"user": editor["name"]},
@@ -262,37 +282,15 @@ class TestDemoLoad:
 
         counts = run_load()
 
-        after = call_action("package_show", id="ar-bicyred")
+        assert counts[("dataset", Change.UPDATED)] == 1
         assert counts[("initiative", Change.UPDATED)] == 1
-        assert after["title"] == "Bicyred"
-        assert not after.get("status")
-
-    def test_datasets_are_searchable_with_facets(self):
-        run_load()
-
-        result = call_action(
-            "package_search",
-            q="reciclaje",
-            fq="+dataset_type:dataset",
-            **{"facet.field": '["organization", "res_format"]'},
-        )
-
-        assert {d["name"] for d in result["results"]} >= {
-            "santiago-reciclaje-a-la-puerta",
-            "concepcion-puntos-limpios",
-        }
-        formats = {i["name"] for i in result["search_facets"]["res_format"]["items"]}
-        assert {"CSV", "GeoJSON"} <= formats
-
-    def test_some_datasets_carry_a_geojson_extent(self):
-        run_load()
-
-        dataset = call_action("package_show", id="santiago-ciclovias")
-
-        # A schema field with the portal's dataset schema, an extra with CKAN's default one.
-        extras = {e["key"]: e["value"] for e in dataset.get("extras") or []}
-        spatial = json.loads(dataset.get("spatial") or extras["spatial"])
-        assert spatial["type"] == "Polygon"
+        after = call_action("package_show", id="chillan-turismo")
+        assert after["title"] == "Llegadas de turistas y ocupación de alojamientos"
+        assert {t["name"] for t in after["tags"]} == {"turismo", "alojamientos", "fomento productivo"}
+        assert [r["id"] for r in after["resources"]] == [r["id"] for r in before["resources"]]
+        initiative = call_action("package_show", id="ar-bicyred")
+        assert initiative["title"] == "Bicyred"
+        assert not initiative.get("status")
 
     def test_cli_command_loads_and_reports(self, cli):
         result = cli.invoke(ckan, ["territorio", "demo", "load"])

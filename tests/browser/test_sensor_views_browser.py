@@ -24,7 +24,6 @@ from ckanext.territorio.site import site_context
 from ckanext.territorio_harvesters import store
 from ckanext.territorio_harvesters.records import Reading
 
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 HOUR = dt.timedelta(hours=1)
 # name, id, lon, lat
 STATIONS = [
@@ -36,18 +35,21 @@ STATIONS = [
 GREEN, ORANGE, GREY, BLUE, WHITE = "#2f9e44", "#f08c00", "#adb5bd", "#1c7ed6", "#ffffff"
 
 
-def readings() -> list[Reading]:
-    """Las Encinas: PM2.5 every hour for 30 days, at half past (35 µg/m³ now: Bueno); Museo:
+def readings(now: dt.datetime) -> list[Reading]:
+    """Relative to ``now``, the moment they are loaded (not when this module was imported: on a
+    busy run the tests may start an hour after collection).
+
+    Las Encinas: PM2.5 every hour for 30 days, at half past (35 µg/m³ now: Bueno); Museo:
     95 an hour ago (Alerta); Padre Las Casas: 20, thirty hours ago (stale, none in 24 h);
     Ñielol: only temperature."""
     rows = [
-        Reading("est-encinas", "pm25", 35.0 if k == 0 else 20.0 + k % 24, "µg/m³", NOW - (k + 0.5) * HOUR)
+        Reading("est-encinas", "pm25", 35.0 if k == 0 else 20.0 + k % 24, "µg/m³", now - (k + 0.5) * HOUR)
         for k in range(30 * 24)
     ]
-    rows += [Reading("est-museo", "pm25", 95.0 - k, "µg/m³", NOW - (k + 1) * HOUR) for k in range(6)]
-    rows += [Reading("est-museo", "pm10", 120.0, "µg/m³", NOW - HOUR)]
-    rows += [Reading("est-plc", "pm25", 20.0, "µg/m³", NOW - 30 * HOUR)]
-    rows += [Reading("est-nielol", "temperature", 18.5, "°C", NOW - 0.5 * HOUR)]
+    rows += [Reading("est-museo", "pm25", 95.0 - k, "µg/m³", now - (k + 1) * HOUR) for k in range(6)]
+    rows += [Reading("est-museo", "pm10", 120.0, "µg/m³", now - HOUR)]
+    rows += [Reading("est-plc", "pm25", 20.0, "µg/m³", now - 30 * HOUR)]
+    rows += [Reading("est-nielol", "temperature", 18.5, "°C", now - 0.5 * HOUR)]
     return rows
 
 
@@ -101,7 +103,7 @@ def _load_sensor_dataset(portal: str) -> dict[str, Any]:
     observations = dataset["resources"][0]["id"]
     store.ensure_table(observations, context)
     with store.ObservationTable(observations) as table:
-        table.load(readings(), overlap=False)
+        table.load(readings(dt.datetime.now(dt.UTC).replace(microsecond=0)), overlap=False)
     tk.get_action("resource_create")(
         dict(context),
         {"package_id": dataset["id"], "name": "Estaciones", "format": "GeoJSON", "upload": stations_file()},
