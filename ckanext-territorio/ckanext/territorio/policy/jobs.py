@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .. import config, current, signals
-from . import publication, shacl
+from . import checks, publication, shacl
 from . import service as policy_service
 from . import store as policy_store
 
@@ -124,6 +124,52 @@ def enforce(package_id: str) -> None:
     model.Session.commit()
     tk.get_action("package_patch")(
         policy_service.site_context(), {"id": package_id, "private": False}
+    )
+
+
+def checked(package_id: str, context: Mapping[str, Any]) -> None:
+    """A saved dataset's after-save work: its metadata report, its content and DCAT-AP checks
+    queued, then ``DATASET_CHECKED`` (the quality score listens). Never raises: the dataset
+    is already committed, and a report is never worth failing the publisher's save."""
+    if not context.get(policy_service.INTERNAL):  # not the policy's own changes
+        try:
+            queued = policy_service.dataset_saved(package_id)
+        except Exception:
+            log.exception("No se pudieron registrar las validaciones del conjunto %s", package_id)
+            model.Session.rollback()
+            queued = None
+        if queued is not None:
+            try:
+                enqueue(queued)
+            except Exception:
+                # the reports stay "pending"; territorio_validation_run queues them again
+                log.exception("No se pudieron encolar las validaciones del conjunto %s", package_id)
+    signals.DATASET_CHECKED.send(package_id, context=context)
+
+
+def territorio_dataset_checks(package_id: str) -> None:
+    """The deferred after-save work of a saved dataset (``policy.defer_checks``), then done.
+
+    Runs once for several saves that came before it; a save during the run leaves the row
+    pending for the job that save queued.
+    """
+    asked = checks.started(package_id)
+    if asked is None:
+        return
+    checked(package_id, {})
+    checks.finished(package_id, asked)
+    model.Session.commit()
+    if policy_store.held(package_id) is not None:
+        enforce(package_id)  # a hold whose files need no content check is lifted here
+
+
+def enqueue_checks(package_id: str) -> None:
+    """Queue the deferred after-save work of a saved dataset."""
+    tk.enqueue_job(
+        territorio_dataset_checks,
+        [package_id],
+        title=f"territorio: validaciones del conjunto {package_id}",
+        queue=QUEUE,
     )
 
 
