@@ -48,7 +48,8 @@ def on_dataset_saved(sender: str, **kwargs: Any) -> None:
     requested = checks.take_requested(package_id)
     if requested:
         try:
-            policy_jobs.enqueue_checks(package_id)
+            files = len(result.get("resources") or []) if isinstance(result, dict) else 1
+            policy_jobs.enqueue_checks(package_id, files)
         except Exception:
             # the row stays pending and the page says so; the next save queues it again
             log.exception("No se pudieron encolar las validaciones del conjunto %s", package_id)
