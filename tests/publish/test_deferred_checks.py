@@ -195,3 +195,23 @@ def test_without_deferral_the_checks_run_in_the_request(publisher, ckan_config, 
     assert "territorio_checks" not in created
     assert call_action("territorio_validation_show", package_id=created["id"])["metadata"]["status"] == "done"
     assert model.Session.get(QualityScore, created["id"]) is not None
+
+
+def test_the_notice_is_in_english_under_en(app, publisher):
+    created = TerritorialDataset(owner_org=publisher["org"]["id"], resources=GEOJSON)
+
+    body = app.get("/en" + tk.url_for("dataset.read", id=created["name"])).body
+
+    assert "This dataset&#39;s checks are in progress" in body or "This dataset's checks are in progress" in body
+    assert NOTICE not in body
+
+
+def test_territorio_checks_sent_by_a_client_is_not_stored(publisher, run_jobs):
+    created = TerritorialDataset(
+        owner_org=publisher["org"]["id"], resources=GEOJSON, territorio_checks={"status": "completo"}
+    )
+    run_jobs()
+
+    shown = call_action("package_show", id=created["id"])
+    assert "territorio_checks" not in shown
+    assert not [e for e in shown.get("extras", []) if e["key"] == "territorio_checks"]
