@@ -3,6 +3,7 @@
     .venv/bin/python bench/publish.py --ini .run/ckan.ini               # 100 creates, 5,000 loaded
     .venv/bin/python bench/publish.py --ini .run/bench.ini --creates 500 --load 0
     .venv/bin/python bench/publish.py --worker-after                    # worker only after the loop
+    .venv/bin/python bench/publish.py --inline --load 0                 # checks in the request, to compare
 
 Serves the portal with gunicorn on a free port (2 gthread workers, as on a 2-core machine) on
 a copy of ``--ini`` that lets the content checks read a local file server (every CSV resource
@@ -134,13 +135,15 @@ def serve_files() -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def bench_ini(ini: Path) -> Path:
-    """The portal's ini with the content checks allowed to read the local file server."""
+def bench_ini(ini: Path, inline: bool) -> Path:
+    """The portal's ini with the content checks allowed to read the local file server
+    (``inline``: the after-save checks in the request, as before deferral, for comparison)."""
     target = ini.with_name(f"{ini.stem}-publish.ini")
     target.write_text(ini.read_text(encoding="utf-8"), encoding="utf-8")
     target.chmod(0o600)
     subprocess.run(
-        [str(VENV_BIN / "ckan"), "config-tool", str(target), "ckanext.territorio.policy.fetch_allow=127.0.0.1"],
+        [str(VENV_BIN / "ckan"), "config-tool", str(target), "ckanext.territorio.policy.fetch_allow=127.0.0.1",
+         f"ckanext.territorio.policy.defer_checks={'false' if inline else 'true'}"],
         check=True, stdout=subprocess.DEVNULL,
     )
     return target
@@ -266,8 +269,9 @@ def main() -> int:
     parser.add_argument("--worker-after", action="store_true", help="start the jobs worker after the loop")
     parser.add_argument("--checks-timeout", type=float, default=1800)
     parser.add_argument("--worker-during-load", action="store_true", help="keep the worker during ckanapi load")
+    parser.add_argument("--inline", action="store_true", help="defer_checks=false: the checks in the request")
     args = parser.parse_args()
-    ini = bench_ini(args.ini.resolve())
+    ini = bench_ini(args.ini.resolve(), args.inline)
     logs = ROOT / ".run" / "log"
     logs.mkdir(parents=True, exist_ok=True)
     files, files_url = serve_files()

@@ -215,3 +215,18 @@ def test_territorio_checks_sent_by_a_client_is_not_stored(publisher, run_jobs):
     shown = call_action("package_show", id=created["id"])
     assert "territorio_checks" not in shown
     assert not [e for e in shown.get("extras", []) if e["key"] == "territorio_checks"]
+
+
+def test_the_forms_draft_then_resource_path_is_held_too(publisher, linked_file, run_jobs):
+    # the web form: a draft without files, then a file, then "Finalizar" makes it active
+    draft = TerritorialDataset(owner_org=publisher["org"]["id"], resources=[], state="draft")
+    call_action(
+        "resource_create", publisher["context"], package_id=draft["id"],
+        url=linked_file("beneficiarios_rut.csv"), format="CSV", name="Beneficiarios",
+    )
+    active = call_action("package_patch", publisher["context"], id=draft["id"], state="active")
+
+    assert (active["state"], active["private"]) == ("active", True)
+    assert not anonymous_can_see(draft["id"])
+    run_jobs()
+    assert call_action("package_show", id=draft["id"])["private"] is True

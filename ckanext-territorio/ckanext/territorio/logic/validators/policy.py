@@ -169,7 +169,10 @@ def _hold_unchecked(values: Mapping[str, Any], data: FlattenDataDict, package: m
     An already public dataset stays public while a new file is checked (as before): the
     policy's ``si_ya_es_publico`` decides once the report is in.
     """
-    hold = becoming_public and _unchecked(values, policy)
+    # the web form saves a draft, then its resources, then makes it active: a public draft is
+    # not public yet, so its files are checked before it is
+    draft = package is not None and package.state == "draft" and not as_bool(values.get("private"))
+    hold = (becoming_public or draft) and _unchecked(values, policy)
     if hold:
         data[("private",)] = True
     if package is not None:
