@@ -82,7 +82,7 @@ def test_after_the_job_the_reports_and_score_exist_and_the_notice_is_gone(app, p
     page = tk.url_for("dataset.read", id=created["name"])
     assert NOTICE in app.get(page).body
 
-    assert run_jobs() == 2  # the after-save job (DCAT-AP check included), then the link check
+    assert run_jobs() == 1  # one job: metadata, DCAT-AP and link checks, then the score
 
     reports = call_action("territorio_validation_show", package_id=created["id"])
     assert reports["metadata"]["status"] == "done"

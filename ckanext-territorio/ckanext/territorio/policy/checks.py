@@ -23,6 +23,9 @@ from . import store as policy_store
 PENDING = "pendiente"
 DONE = "completo"
 HOLD_REASON = "checks"
+# DATASET_CHECKED context flag: sent from the deferred checks' job, whose listeners do their
+# own follow-up work (the link check) there rather than queue one more job
+INLINE = "territorio_checks_inline"
 # names of the datasets the policy validator keeps private until their checks pass, read back
 # by after_dataset_create/_update: navl validates on a copy of the action's context, so the
 # decision travels in the session's own ``info`` (one per request or job)
