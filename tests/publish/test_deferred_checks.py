@@ -82,7 +82,10 @@ def test_after_the_job_the_reports_and_score_exist_and_the_notice_is_gone(app, p
     page = tk.url_for("dataset.read", id=created["name"])
     assert NOTICE in app.get(page).body
 
-    assert run_jobs() == 1  # one job: metadata, DCAT-AP and link checks, then the score
+    queued = [job.func_name for job in jobs.get_queue("territorio").jobs if job.args == [created["id"]]]
+    assert queued == ["ckanext.territorio.policy.jobs.territorio_dataset_checks"]  # one job for all
+
+    run_jobs()
 
     reports = call_action("territorio_validation_show", package_id=created["id"])
     assert reports["metadata"]["status"] == "done"
