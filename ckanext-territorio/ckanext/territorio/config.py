@@ -71,6 +71,11 @@ def policy_timeout() -> int:
     return tk.config["ckanext.territorio.policy.timeout"]
 
 
+def policy_defer_checks() -> bool:
+    """Whether a dataset's after-save checks and scoring run in a job, not in the request."""
+    return tk.config["ckanext.territorio.policy.defer_checks"]
+
+
 def policy_fetch_allow() -> list[str]:
     """Non-public networks the content checks may download linked resources from."""
     return _words("ckanext.territorio.policy.fetch_allow")

@@ -11,6 +11,7 @@ from ckan import model
 
 from .. import config, signals
 from ..model.quality import QualityScore
+from ..policy import checks
 from ..policy import service as policy_service
 from ..quality import links, service, store
 
@@ -32,7 +33,11 @@ def on_dataset_checked(package_id: str, **kwargs: Any) -> None:
             model.Session.rollback()
             return
     try:
-        if config.quality_check_links() and not context.get(policy_service.INTERNAL):
+        if not config.quality_check_links() or context.get(policy_service.INTERNAL):
+            return
+        if context.get(checks.INLINE):
+            links.check_package(package_id)  # already in the deferred checks' job
+        else:
             links.enqueue_package(package_id)
     except Exception:
         # the next batch run scores it and `ckan territorio links check` checks it

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .. import config, current, signals
-from . import publication, shacl
+from . import checks, publication, shacl
 from . import service as policy_service
 from . import store as policy_store
 
@@ -125,6 +125,70 @@ def enforce(package_id: str) -> None:
     tk.get_action("package_patch")(
         policy_service.site_context(), {"id": package_id, "private": False}
     )
+
+
+def checked(package_id: str, context: Mapping[str, Any], inline: bool = False) -> None:
+    """A saved dataset's after-save work: its metadata report, its content and DCAT-AP checks
+    queued (``inline``: run here, by a job), then ``DATASET_CHECKED`` (the quality score
+    listens). Never raises: the dataset is already committed, and a report is never worth
+    failing the publisher's save."""
+    if not context.get(policy_service.INTERNAL):  # not the policy's own changes
+        try:
+            queued = policy_service.dataset_saved(package_id)
+        except Exception:
+            log.exception("No se pudieron registrar las validaciones del conjunto %s", package_id)
+            model.Session.rollback()
+            queued = None
+        if queued is not None and inline:
+            run_now(queued)
+        elif queued is not None:
+            try:
+                enqueue(queued)
+            except Exception:
+                # the reports stay "pending"; territorio_validation_run queues them again
+                log.exception("No se pudieron encolar las validaciones del conjunto %s", package_id)
+    signals.DATASET_CHECKED.send(package_id, context=context)
+
+
+def territorio_dataset_checks(package_id: str) -> None:
+    """The deferred after-save work of a saved dataset (``policy.defer_checks``), then done.
+
+    Runs once for several saves that came before it; a save during the run leaves the row
+    pending for the job that save queued.
+    """
+    asked = checks.started(package_id)
+    if asked is None:
+        return
+    # the content, DCAT-AP and link checks run in this job: each job of CKAN's worker pays a
+    # fork and a full load_environment (1.5–3 s on a busy 2-core machine)
+    checked(package_id, {checks.INLINE: True}, inline=True)
+    checks.finished(package_id, asked)
+    model.Session.commit()
+    if policy_store.held(package_id) is not None:
+        enforce(package_id)  # a hold whose files need no content check is lifted here
+
+
+def enqueue_checks(package_id: str, files: int = 1) -> None:
+    """Queue the deferred after-save work of a saved dataset with ``files`` tabular files."""
+    tk.enqueue_job(
+        territorio_dataset_checks,
+        [package_id],
+        title=f"territorio: validaciones del conjunto {package_id}",
+        queue=QUEUE,
+        rq_kwargs={"timeout": (config.policy_timeout() + 120) * (max(1, files) + 1)},
+    )
+
+
+def run_now(jobs: Iterable[tuple[str, str]]) -> None:
+    """Run the content and DCAT-AP checks ``service.dataset_saved`` asked for, one by one."""
+    functions = {"content": territorio_validate_resource, "dcat": territorio_validate_dcat}
+    for kind, report_id in jobs:
+        try:
+            functions[kind](report_id)
+        except Exception:
+            # the report is closed as failed; the next check goes on
+            log.exception("Validación %s %s falló", kind, report_id)
+            model.Session.rollback()
 
 
 def enqueue(jobs: Iterable[tuple[str, str]]) -> None:

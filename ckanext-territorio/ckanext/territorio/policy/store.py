@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
+from ..model.checks import DatasetChecks
 from ..model.validation import PublicationHold, ValidationReport
 from .report import Findings, summary
 
@@ -142,9 +143,9 @@ def release(package_id: str) -> None:
 
 
 def purge(package_id: str) -> int:
-    """Every report and hold of a purged dataset (the dataset is gone for good)."""
+    """Every report, hold and pending check of a purged dataset (it is gone for good)."""
     removed = 0
-    for table in (ValidationReport.__table__, PublicationHold.__table__):
+    for table in (ValidationReport.__table__, PublicationHold.__table__, DatasetChecks.__table__):
         result = model.Session.execute(sa.delete(table).where(table.c.package_id == package_id))
         removed += int(result.rowcount or 0)
     return removed

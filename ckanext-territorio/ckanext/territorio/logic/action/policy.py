@@ -9,6 +9,7 @@ from ckan import model
 from ckan.types import Context, DataDict
 
 from ... import current
+from ...policy import checks as policy_checks
 from ...policy import jobs as policy_jobs
 from ...policy import service as policy_service
 from ...policy import store as policy_store
@@ -47,7 +48,11 @@ def territorio_validation_show(context: Context, data_dict: DataDict) -> dict[st
         ``rule``, ``title``, ``level``, ``passed``, ``count`` and the first ``findings``
         with ``row``/``column``/``field`` and ``message`` in ``es`` and ``en``),
         ``stats`` (rows, bytes), ``created``/``started``/``finished`` and the reviewer's
-        acceptance (``accepted``, ``accepted_by``, ``accepted_at``)
+        acceptance (``accepted``, ``accepted_by``, ``accepted_at``); for a dataset, also
+        ``checks``: whether its after-save checks are still running (``status``
+        ``pendiente`` or ``completo``, ``publicacion`` ``publica``/``privada``/``retenida``,
+        ``pendientes``: ``guardado``, ``content``, ``dcat``), as ``package_create`` and
+        ``package_update`` answer it in ``territorio_checks``
     :rtype: dictionary
     """
     tk.check_access("territorio_validation_show", context, data_dict)
@@ -63,7 +68,11 @@ def territorio_validation_show(context: Context, data_dict: DataDict) -> dict[st
             raise tk.ObjectNotFound(tk._("Conjunto de datos no encontrado"))
         resources = [r for r in package.resources if r.state == "active"]
         reports = policy_store.latest_for_resources(r.id for r in resources)
-        result: dict[str, Any] = {"package_id": package.id, "resources": {}}
+        result: dict[str, Any] = {
+            "package_id": package.id,
+            "resources": {},
+            "checks": policy_checks.summary(package.id, private=bool(package.private)),
+        }
         for kind in ("metadata", "dcat"):
             report = policy_store.latest_dataset(package.id, kind)
             result[kind] = policy_store.as_dict(report) if report else None

@@ -18,9 +18,9 @@ from ckan import model
 from ckan.logic.converters import convert_to_extras
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ... import current
+from ... import config, current
 from ...language import current_lang
-from ...policy import metadata, publication
+from ...policy import checks, metadata, publication
 from ...policy import service as policy_service
 from ...policy import store as policy_store
 from ...policy.metadata import as_bool, is_blank
@@ -149,6 +149,9 @@ def territorio_policy_dataset(
             policy_store.hold(str(values["id"]), "harvest")
         return
 
+    if config.policy_defer_checks() and hold_rule.enabled:
+        _hold_unchecked(values, data, package, becoming_public, policy)
+
     for finding in findings.errors():
         key = _error_key(finding.field)
         if errors.get(key):
@@ -156,6 +159,27 @@ def territorio_policy_dataset(
         errors.setdefault(key, []).append(f"{finding.text(lang)} [{finding.rule}]")
     for block in blocks:
         errors.setdefault(("private",), []).append(block.text(lang))
+
+
+def _hold_unchecked(values: Mapping[str, Any], data: FlattenDataDict, package: model.Package | None,
+                    becoming_public: bool, policy: Any) -> None:
+    """Deferred checks: a dataset asked to be public while a tabular file is unchecked is kept
+    private (held); the job that checks its files publishes it if they pass.
+
+    An already public dataset stays public while a new file is checked (as before): the
+    policy's ``si_ya_es_publico`` decides once the report is in.
+    """
+    # the web form saves a draft, then its resources, then makes it active: a public draft is
+    # not public yet, so its files are checked before it is
+    draft = package is not None and package.state == "draft" and not as_bool(values.get("private"))
+    hold = (becoming_public or draft) and _unchecked(values, policy)
+    if hold:
+        data[("private",)] = True
+    if package is not None:
+        if hold:  # in the update's transaction (saved even when nothing else changed)
+            policy_store.hold(package.id, checks.HOLD_REASON)
+    elif values.get("name"):
+        checks.decide_hold(str(values["name"]), hold)  # no id yet: after_dataset_create
 
 
 def _error_key(field: str | None) -> FlattenKey:

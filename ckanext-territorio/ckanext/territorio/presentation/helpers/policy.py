@@ -6,9 +6,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ... import auditors
+from ...policy import checks as policy_checks
 from ...policy import store as policy_store
 
-__all__ = ["territorio_is_auditor", "territorio_validation_badge", "territorio_validation_report"]
+__all__ = [
+    "territorio_checks_notice",
+    "territorio_is_auditor",
+    "territorio_validation_badge",
+    "territorio_validation_report",
+]
 
 # report state → (badge label es/en, Bootstrap colour)
 BADGES = {
@@ -24,6 +30,16 @@ def territorio_validation_report(resource_id: str) -> dict[str, Any] | None:
     """The resource's latest content report (as territorio_validation_show returns it)."""
     report = policy_store.latest(resource_id)
     return policy_store.as_dict(report) if report is not None else None
+
+
+def territorio_checks_notice(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset page's notice while its deferred checks run (None once they finished)."""
+    if not pkg.get("id"):
+        return None
+    summary = policy_checks.summary(str(pkg["id"]), private=bool(pkg.get("private")))
+    if summary["status"] != policy_checks.PENDING:
+        return None
+    return {"message": summary["mensaje"], "held": summary["publicacion"] == "retenida"}
 
 
 def territorio_validation_badge(report: dict[str, Any] | None, lang: str = "es") -> dict[str, str]:
