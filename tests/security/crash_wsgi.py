@@ -12,23 +12,25 @@ import os
 import runpy
 import time
 from pathlib import Path
+from typing import Any
 
 STALL_PREFIX = "cae-"
 application = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "wsgi.py"))["application"]
 
 from ckan import model  # noqa: E402  (once the app has loaded the config and plugins)
 
-from ckanext.territorio.implementations import policy as policy_listener  # noqa: E402
+from ckanext.territorio.policy import jobs as policy_jobs  # noqa: E402
 
-_check = policy_listener._check
+# the after-commit work of a save, run in the request (the test ini does not defer the checks)
+_checked = policy_jobs.checked
 
 
-def _check_or_stall(package_id: str) -> None:
+def _checked_or_stall(package_id: str, context: Any, inline: bool = False) -> None:
     package = model.Package.get(package_id)
     if package is not None and package.name.startswith(STALL_PREFIX):
         Path(os.environ["TERRITORIO_CRASH_DIR"], package.name).write_text(str(os.getpid()))
         time.sleep(600)  # the test kills this worker long before
-    _check(package_id)
+    _checked(package_id, context, inline)
 
 
-policy_listener._check = _check_or_stall
+policy_jobs.checked = _checked_or_stall
