@@ -160,8 +160,10 @@ def _compiled(statement: Any, dialect: Any) -> tuple[Any, Any]:
     if compiled is None:
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        compiled = _COMPILED[cache_key.key] = statement.compile(dialect=dialect)
-    return compiled, cache_key.extracted_parameters
+        # compiled with its cache key, as SQLAlchemy's own cache does, so that another statement
+        # of the same shape can bring its values (construct_params' extracted_parameters)
+        compiled = _COMPILED[cache_key.key] = statement._compiler(dialect, cache_key=cache_key)
+    return compiled, cache_key.bindparams
 
 
 def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
