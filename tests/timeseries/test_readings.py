@@ -326,6 +326,38 @@ class TestOverHttp:
         assert response.status_code == 200
         assert [r["station"] for r in response.json["result"]["records"]] == ["temuco-1", "temuco-2"]
 
+    @pytest.mark.parametrize("aggregate", ["none", "hour", "day"])
+    def test_the_api_sends_what_the_action_returns_in_process(self, app, sensor_dataset, aggregate):
+        # the API's records are PostgreSQL's JSON text, sent as it is: same values as in process
+        odd = START + dt.timedelta(minutes=30, microseconds=250)
+        rows = [*hourly("temuco-1", "pm25", "µg/m³", START, 30), ("temuco-1", "pm25", float("nan"), "µg/m³", odd),
+                ("temuco-1", "pm25", 12.125, "µg/m³", odd + dt.timedelta(microseconds=1)), *sample_rows()[:5]]
+        dataset = sensor_dataset(rows)
+        query = {"id": dataset["name"], "aggregate": aggregate, "limit": 2 if aggregate == "day" else 7,
+                 **span(START, START + 40 * HOUR)}
+        expected, pages = every_page(**query)
+        assert pages > 1
+        records, cursor = [], None
+        while True:
+            answer = app.get("/api/3/action/territorio_readings",
+                             query_string={**query, **({"cursor": cursor} if cursor else {})}).json["result"]
+            records += answer["records"]
+            cursor = answer["next"]
+            if cursor is None:
+                break
+        assert records == expected
+        if aggregate == "none":
+            odd_ones = [r for r in records if r["observed_at"].startswith("2024-06-01T00:30:00.")]
+            assert [(r["observed_at"], r["value"]) for r in odd_ones] == [
+                ("2024-06-01T00:30:00.000250Z", None), ("2024-06-01T00:30:00.000251Z", 12.125)]
+        else:
+            # a NaN reading makes its bucket's mean NaN: null, as JSON has no NaN (the first day in
+            # Chile holds 20:00-23:00 of May 31: four hourly readings and the two odd ones)
+            first = next(r for r in records if r["station"] == "temuco-1" and r["variable"] == "pm25")
+            assert first["value"] is None and first["max"] is None and first["count"] == {"hour": 3, "day": 6}[aggregate]
+            assert all(isinstance(r["count"], int) for r in expected)
+            assert all(isinstance(r["value"], float) for r in expected if r != first)
+
     def test_errors_are_409_with_spanish_field_messages(self, app, sensor_dataset):
         dataset = sensor_dataset(sample_rows())
         response = app.get("/api/3/action/territorio_readings",

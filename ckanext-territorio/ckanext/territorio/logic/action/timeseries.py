@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib.lazyjson import LazyJSONObject
 from ckan.types import Context, DataDict
 
 from ... import current
@@ -143,7 +144,10 @@ def territorio_readings(context: Context, data_dict: DataDict) -> dict[str, Any]
         raise _invalid(exc) from None
     if query.format == "csv":
         return {"format": "csv", "csv": page.csv(), "next": page.next}
-    return {"records": page.records, "next": page.next}
+    # through the API the JSON PostgreSQL wrote goes out as it is (CKAN's simplejson
+    # renders a RawJSON verbatim), as datastore_search does; Python callers get lists
+    records = LazyJSONObject(page.records_json) if "api_version" in context else page.records
+    return {"records": records, "next": page.next}
 
 
 def _codes(data_dict: DataDict, key: str) -> list[str]:
