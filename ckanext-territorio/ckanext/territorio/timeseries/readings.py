@@ -243,7 +243,9 @@ class _Bucket(_Raw):
     count: int
 
 
-_DECODERS = {"none": msgspec.json.Decoder(list[_Raw]), "bucket": msgspec.json.Decoder(list[_Bucket])}
+_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    "none": msgspec.json.Decoder(list[_Raw]), "bucket": msgspec.json.Decoder(list[_Bucket]),
+}
 
 
 @dataclasses.dataclass
