@@ -46,7 +46,7 @@ def every_page(**params):
 def from_raw(monkeypatch, **params):
     """The same request answered by the raw path (the rollup out of the way)."""
     with monkeypatch.context() as patch:
-        patch.setattr(daily, "whole_days", lambda *_args: None)
+        patch.setattr(daily, "spans", lambda *_args: None)
         return every_page(**params)
 
 
@@ -55,10 +55,10 @@ def same(got, expected):
     return got
 
 
-def rollup_rows(resource_id):
+def rollup_rows(resource_id, summary=rollup.TABLE):
     with readings.read_engine().connect() as connection:
         return connection.execute(
-            sa.text(f"SELECT station_id, variable, bucket, n, rows FROM {rollup.TABLE} "
+            sa.text(f"SELECT station_id, variable, bucket, n, rows FROM {summary} "
                     "WHERE resource_id = :r ORDER BY 1, 2, 3"), {"r": resource_id}
         ).fetchall()
 
@@ -102,11 +102,63 @@ class TestSameAnswers:
             dt.datetime(2024, 9, 20, tzinfo=UTC),
         )
         with readings.read_engine().connect() as connection:
-            days = daily.whole_days(connection, resource_id, query)
-            sql, params = daily.statement(resource_id, query, days)
+            bounds = daily.spans(connection, resource_id, query)
+            sql, params = daily.statement(resource_id, query, bounds)
             plan = "\n".join(r[0] for r in connection.execute(sa.text("EXPLAIN " + sql), params))
-        assert [iso(d) for d in days] == ["2024-09-07T04:00:00Z", "2024-09-09T03:00:00Z"]  # the 9th is not whole
-        assert rollup.TABLE in plan
+        assert [iso(d) for d in (bounds.first_day, bounds.after_days)] == [
+            "2024-09-07T04:00:00Z", "2024-09-09T03:00:00Z"]  # the 9th is not whole
+        # the 9th's whole hours come from the hourly sums: only 23:00:00-23:59:59 is read raw
+        assert [iso(d) for d in (bounds.first_hour, bounds.after_hours)] == [
+            "2024-09-07T04:00:00Z", "2024-09-10T02:00:00Z"]
+        assert rollup.TABLE in plan and rollup.HOURLY in plan
+
+
+def ten_minutely(station, variable, start, count, offset=0):
+    step = dt.timedelta(minutes=10)
+    return [(station, variable, 3.0 + (i * 7 + offset) % 13 + 0.5 * (i % 2), "µg/m³", start + i * step)
+            for i in range(count)]
+
+
+class TestRaggedEdges:
+    """Readings every ten minutes, ranges that start and end inside an hour: whole hours come
+    from the hourly sums, the rest from the raw rows, and the answers are the raw path's."""
+
+    @pytest.mark.parametrize("aggregate", ["hour", "day"])
+    @pytest.mark.parametrize("bounds", [
+        ("2024-09-06T15:25:00Z", "2024-09-09T07:42:10Z"),  # ragged minutes, whole hours and days
+        ("2024-09-07T10:05:00", "2024-09-07T18:55:00"),  # inside one day: hours and minutes only
+        ("2024-09-07T10:05:00", "2024-09-08T02:15:00"),  # two partial days, no whole one
+        ("2024-09-07T10:05:00", "2024-09-07T10:45:00"),  # inside one hour: the raw path
+    ])
+    def test_answers_as_the_raw_rows_do(self, sensor_dataset, monkeypatch, aggregate, bounds):
+        rows = [*ten_minutely("temuco-1", "pm25", START, 420), *ten_minutely("temuco-2", "pm25", START, 420, 5),
+                *ten_minutely("temuco-1", "pm10", START, 420, 3)]
+        dataset = sensor_dataset(rows)
+        params = {"id": dataset["id"], "aggregate": aggregate, "from": bounds[0], "to": bounds[1]}
+        raw = from_raw(monkeypatch, **params)
+        got = same(every_page(**params), raw)
+        assert got
+        paged = same(every_page(**params, limit=2), raw)
+        assert len(paged) == len(raw)
+        only = same(every_page(**params, station="temuco-2"), [r for r in raw if r["station"] == "temuco-2"])
+        assert only
+
+    def test_revisions_and_deletions_keep_the_hours_exact(self, sensor_dataset, monkeypatch):
+        dataset = sensor_dataset([*ten_minutely("temuco-1", "pm25", START, 300),
+                                  *ten_minutely("temuco-2", "pm25", START, 300, 4)])
+        resource_id = observations(dataset)
+        load(resource_id, [(s, v, (x * 2 if i % 5 == 0 else x), u, t) for i, (s, v, x, u, t)
+                           in enumerate(ten_minutely("temuco-1", "pm25", START, 330))])
+        write(resource_id, "DELETE FROM {table} WHERE station_id = 'temuco-2' AND observed_at < :t",
+              t=START + 7 * HOUR + dt.timedelta(minutes=20))
+        write(resource_id, "UPDATE {table} SET value = value + 100 WHERE station_id = 'temuco-2' "
+                           "AND observed_at >= :a AND observed_at < :b",
+              a=START + 20 * HOUR, b=START + 21 * HOUR + dt.timedelta(minutes=30))
+        for aggregate in ("hour", "day"):
+            params = {"id": dataset["id"], "aggregate": aggregate,
+                      "from": "2024-09-06T15:35:00Z", "to": "2024-09-08T20:05:00Z"}
+            got = same(every_page(**params), from_raw(monkeypatch, **params))
+            assert max(r["max"] for r in got) >= 100
 
 
 class TestKeptExact:
@@ -164,16 +216,29 @@ class TestKeptExact:
     def test_an_older_table_gets_its_days_from_the_maintenance_command(self, sensor_dataset, monkeypatch):
         dataset = sensor_dataset(sample_rows())
         resource_id = observations(dataset)
-        counted = rollup_rows(resource_id)
-        for name in ("territorio_daily_ins", "territorio_daily_upd", "territorio_daily_del", "territorio_daily_trunc"):
+        counted, hours = rollup_rows(resource_id), rollup_rows(resource_id, rollup.HOURLY)
+        assert len(hours) == 6 * 96
+        for name in ("territorio_rollup_ins", "territorio_rollup_upd", "territorio_rollup_del", "territorio_rollup_trunc"):
             write(resource_id, f"DROP TRIGGER {name} ON {{table}}")
-        write(resource_id, f"DELETE FROM {rollup.TABLE} WHERE resource_id = :r", r=resource_id)
+        # a table of the daily-only rollup: its trigger has the old name, and it has no hours
+        write(resource_id, "CREATE OR REPLACE FUNCTION territorio_test_noop() RETURNS trigger "
+                           "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$")
+        write(resource_id, "CREATE TRIGGER territorio_daily_ins AFTER INSERT ON {table} "
+                           "FOR EACH STATEMENT EXECUTE FUNCTION territorio_test_noop()")
+        for summary in (rollup.TABLE, rollup.HOURLY):
+            write(resource_id, f"DELETE FROM {summary} WHERE resource_id = :r", r=resource_id)
         params = {"id": dataset["id"], "aggregate": "day", "from": "2024-09-06", "to": "2024-09-11"}
         raw = every_page(**params)  # no trigger: the raw path answers
         walked = call_action("territorio_latest", id=dataset["id"])["records"]
         done = {e.resource_id: e.statements for e in maintenance.ensure_all()}
         assert done[resource_id] > 0
         assert rollup_rows(resource_id) == counted
+        assert rollup_rows(resource_id, rollup.HOURLY) == hours
+        with readings.read_engine().connect() as connection:
+            triggers = connection.execute(sa.text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(:t) AND tgname LIKE 'territorio_%' "
+                "ORDER BY 1"), {"t": f'"{resource_id}"'}).scalars().all()
+        assert "territorio_daily_ins" not in triggers and "territorio_rollup_ins" in triggers
         same(every_page(**params), raw)
         kept = call_action("territorio_latest", id=dataset["id"])["records"]
         assert [{k: r[k] for k in ("station", "variable", "value", "observed_at")} for r in kept] == [

@@ -15,8 +15,9 @@ that already exist, by ``ckan territorio timeseries ensure``):
 - ``<table>_ts_brin`` BRIN on observed_at: a range over every station and variable (a few
   kilobytes; rows arrive roughly in time order).
 
-Four more statement-level triggers keep the table's daily sums in ``_territorio_daily``
-(``rollup``), which answer daily means without reading the raw rows.
+Four more statement-level triggers keep the table's hourly and daily sums in
+``_territorio_hourly`` and ``_territorio_daily`` (``rollup``), which answer hourly and daily
+means without reading the raw rows.
 
 A statement-level trigger (``territorio_live``) sends ``NOTIFY territorio_readings`` with
 the table and the ``_id`` range each INSERT or COPY added; PostgreSQL delivers it at commit,

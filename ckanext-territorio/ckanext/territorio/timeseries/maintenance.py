@@ -40,7 +40,7 @@ def observation_tables(cursor: Any) -> list[str]:
         "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE '\\_%%' "
         "AND c.relname <> ALL(%s) "
         "AND a.attname = ANY(%s) GROUP BY c.relname HAVING count(*) = %s ORDER BY c.relname",
-        ([rollup.TABLE, rollup.NEWEST], list(NAMES[:5]), 5),
+        ([rollup.HOURLY, rollup.TABLE, rollup.NEWEST], list(NAMES[:5]), 5),
     )
     return [row[0] for row in cursor.fetchall()]
 

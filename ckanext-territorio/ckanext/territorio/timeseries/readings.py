@@ -285,9 +285,9 @@ def fetch(resource_id: str, query: ReadingsQuery, cursor: str | None = None) -> 
         if errors:
             raise Invalid(errors)
         series = None
-        days = daily.whole_days(connection, resource_id, query)
-        if days is not None:
-            sql, params = daily.statement(resource_id, query, days)
+        bounds = daily.spans(connection, resource_id, query)
+        if bounds is not None:
+            sql, params = daily.statement(resource_id, query, bounds)
         else:
             if not query.stations and not query.variables:
                 walk_sql, walk_params = walk_statement(resource_id, query.after)

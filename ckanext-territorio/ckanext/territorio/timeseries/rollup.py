@@ -1,23 +1,27 @@
-"""Daily sums and newest readings of every observations table, kept by PostgreSQL itself.
+"""Hourly and daily sums and the newest readings of every observations table, kept by PostgreSQL.
 
 A region's daily means over a month otherwise aggregate every raw reading of it (a quarter
-of a million rows for 500 stations sending hourly). ``_territorio_daily`` holds, per table,
-station, variable, civil day in Chile (``date_trunc('day', …, 'America/Santiago')``) and
-unit, the sum, count, minimum and maximum of the values and the row count: the mean is
-``total / n``.
+of a million rows for 500 stations sending hourly). ``_territorio_hourly`` and
+``_territorio_daily`` hold, per table, station, variable, bucket (the hour, or the civil day
+in Chile: ``date_trunc('day', …, 'America/Santiago')``) and unit, the sum, count, minimum and
+maximum of the values and the row count: the mean is ``total / n``. Whole days come from the
+daily sums; the partial days at a range's edges from the hourly ones (``daily``), and only
+the minutes before the first whole hour and after the last from the raw rows.
 
-Statement-level triggers keep it exact whatever writes the table (the harvesters' COPY, the
-MQTT consumer, ``datastore_upsert``/``datastore_delete``): an INSERT adds its rows' sums from
-the statement's transition table (one upsert per touched day, not per row); an UPDATE moves
-them by its rows' differences and reads the touched days' extremes again; a DELETE recounts
-the days it touched from the raw rows (revisions and deletions are rare); a TRUNCATE empties
-the table's days. ``_territorio_newest`` holds each series' newest reading the same way
-(inserts keep the later one; updates and deletions look the touched series up again), so the
-latest reading of 500 stations is one indexed read, not 1,000 index probes.
+Statement-level triggers keep both exact whatever writes the table (the harvesters' COPY, the
+MQTT consumer, ``datastore_upsert``/``datastore_delete``): an INSERT groups its rows by hour
+once (from the statement's transition table), adds those to the hours and their sums to the
+days (one upsert per touched bucket, not per row); an UPDATE moves them by its rows'
+differences and reads the touched buckets' extremes again; a DELETE recounts the buckets it
+touched from the raw rows (revisions and deletions are rare); a TRUNCATE empties the table's
+sums. ``_territorio_newest`` holds each series' newest reading the same way (inserts keep the
+later one; updates and deletions look the touched series up again), so the latest reading of
+500 stations is one indexed read, not 1,000 index probes.
 Nothing here imports CKAN (``layout`` calls it).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .names import ident
@@ -25,16 +29,45 @@ from .names import ident
 # a leading underscore: the DataStore's set-permissions script gives every other public table its
 # full-text trigger, and CKAN keeps its own tables (_table_metadata, _table_stats) so too
 TABLE = "_territorio_daily"
+HOURLY = "_territorio_hourly"
+NEWEST = "_territorio_newest"
 ZONE = "America/Santiago"
-INSERT_TRIGGER = "territorio_daily_ins"
-_DAY = f"date_trunc('day', observed_at, '{ZONE}')"
-# the start of the civil day after ``b`` (days last 23 to 25 hours)
-_NEXT_DAY = f"date_trunc('day', k.bucket + interval '26 hours', '{ZONE}')"
+# the triggers' names say which sums a table has: tables of the daily-only rollup
+# (territorio_daily_*) get the hourly sums from ``layout.ensure`` (maintenance, next load)
+INSERT_TRIGGER = "territorio_rollup_ins"
+_OLD_TRIGGERS = ("territorio_daily_ins", "territorio_daily_upd", "territorio_daily_del", "territorio_daily_trunc")
 _KEYED = "station_id IS NOT NULL AND variable IS NOT NULL AND observed_at IS NOT NULL"
 _SUMS = "coalesce(sum(value), 0), count(value), min(value), max(value), count(*)"
+_COLUMNS = "resource_id, station_id, variable, bucket, unit, total, n, low, high, rows"
 
-TABLE_SQL = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
+
+@dataclass(frozen=True)
+class Grain:
+    """One rollup table and its bucket (Chile's hours and civil days start at whole hours)."""
+
+    table: str
+    unit: str
+
+    @property
+    def bucket(self) -> str:
+        return f"date_trunc('{self.unit}', observed_at, '{ZONE}')"
+
+    @property
+    def after(self) -> str:
+        """The start of the bucket after ``k.bucket`` (days last 23 to 25 hours)."""
+        if self.unit == "hour":
+            return "k.bucket + interval '1 hour'"
+        return f"date_trunc('day', k.bucket + interval '26 hours', '{ZONE}')"
+
+
+HOUR = Grain(HOURLY, "hour")
+DAY = Grain(TABLE, "day")
+GRAINS = (HOUR, DAY)
+
+
+def _table_sql(name: str) -> str:
+    return f"""
+CREATE TABLE IF NOT EXISTS {name} (
     resource_id text NOT NULL,
     station_id text NOT NULL,
     variable text NOT NULL,
@@ -49,9 +82,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 )
 """
 
-_COLUMNS = "resource_id, station_id, variable, bucket, unit, total, n, low, high, rows"
 
-NEWEST = "_territorio_newest"
 NEWEST_SQL = f"""
 CREATE TABLE IF NOT EXISTS {NEWEST} (
     resource_id text NOT NULL,
@@ -67,46 +98,45 @@ _NEWEST_COLUMNS = "resource_id, station_id, variable, value, unit, observed_at"
 _NEWEST_ADD = f"""
     INSERT INTO {NEWEST} AS l ({_NEWEST_COLUMNS})
     SELECT DISTINCT ON (station_id, variable) TG_TABLE_NAME, station_id, variable, value, unit, observed_at
-    FROM territorio_daily_new WHERE {_KEYED} ORDER BY station_id, variable, observed_at DESC
+    FROM territorio_rollup_new WHERE {_KEYED} ORDER BY station_id, variable, observed_at DESC
     ON CONFLICT (resource_id, station_id, variable) DO UPDATE SET
         value = EXCLUDED.value, unit = EXCLUDED.unit, observed_at = EXCLUDED.observed_at
     WHERE EXCLUDED.observed_at >= l.observed_at;
 """
-
+_ADDED = """ON CONFLICT (resource_id, station_id, variable, bucket, unit) DO UPDATE SET
+        total = d.total + EXCLUDED.total, n = d.n + EXCLUDED.n,
+        low = least(d.low, EXCLUDED.low), high = greatest(d.high, EXCLUDED.high),
+        rows = d.rows + EXCLUDED.rows"""
 
 
 def _quoted(sql: str) -> str:
     return sql.replace("'", "''")
 
 
-def _recounting(function: str, changed_rows: str) -> str:
-    """A trigger function recounting, from the raw rows, the days ``changed_rows`` touched.
+def _touched(grain: Grain, changed_rows: str) -> str:
+    return f"SELECT DISTINCT station_id, variable, {grain.bucket} AS bucket FROM ({changed_rows}) r WHERE {_KEYED}"
+
+
+def _recount(grain: Grain, changed_rows: str) -> str:
+    """PL/pgSQL recounting, from the raw rows, the buckets of ``grain`` that ``changed_rows`` touched.
 
     Dynamic SQL because the raw table is the trigger's; the statement's transition tables
     are visible to EXECUTE inside the trigger function (not to functions it would call).
     """
-    touched = f"SELECT DISTINCT station_id, variable, {_DAY} AS bucket FROM ({changed_rows}) r WHERE {_KEYED}"
+    touched = _touched(grain, changed_rows)
     delete = _quoted(
-        f"DELETE FROM {TABLE} d USING ({touched}) k WHERE d.resource_id = %L "
+        f"DELETE FROM {grain.table} d USING ({touched}) k WHERE d.resource_id = %L "
         "AND d.station_id = k.station_id AND d.variable = k.variable AND d.bucket = k.bucket"
     )
     insert = _quoted(
-        f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT %L, t.station_id, t.variable, k.bucket, "
+        f"INSERT INTO {grain.table} ({_COLUMNS}) SELECT %L, t.station_id, t.variable, k.bucket, "
         "coalesce(t.unit, ''), coalesce(sum(t.value), 0), count(t.value), min(t.value), max(t.value), "
         f"count(*) FROM ({touched}) k JOIN %I t ON t.station_id = k.station_id "
-        f"AND t.variable = k.variable AND t.observed_at >= k.bucket AND t.observed_at < {_NEXT_DAY} "
+        f"AND t.variable = k.variable AND t.observed_at >= k.bucket AND t.observed_at < {grain.after} "
         "GROUP BY t.station_id, t.variable, k.bucket, coalesce(t.unit, '')"
     )
-    return f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    EXECUTE format('{delete}', TG_TABLE_NAME);
-    EXECUTE format('{insert}', TG_TABLE_NAME, TG_TABLE_NAME);
-{_newest_again(changed_rows)}
-    RETURN NULL;
-END
-$body$
-"""
+    return (f"    EXECUTE format('{delete}', TG_TABLE_NAME);\n"
+            f"    EXECUTE format('{insert}', TG_TABLE_NAME, TG_TABLE_NAME);\n")
 
 
 def _newest_again(changed_rows: str) -> str:
@@ -126,74 +156,77 @@ def _newest_again(changed_rows: str) -> str:
             f"    EXECUTE format('{insert}', TG_TABLE_NAME, TG_TABLE_NAME);")
 
 
-def _extremes(changed_rows: str) -> str:
-    """Dynamic SQL setting the minimum and maximum of the days ``changed_rows`` touched, from
-    the raw rows (idempotent: whatever else the statement's other triggers did)."""
-    touched = f"SELECT DISTINCT station_id, variable, {_DAY} AS bucket FROM ({changed_rows}) r WHERE {_KEYED}"
-    return _quoted(
-        f"UPDATE {TABLE} d SET low = x.lo, high = x.hi FROM (SELECT k.station_id, k.variable, k.bucket, "
+def _moved(grain: Grain) -> str:
+    """PL/pgSQL moving the buckets of ``grain`` by an UPDATE's differences, then reading the
+    touched buckets' extremes again from the raw rows (a difference cannot lower or raise
+    them back) and dropping buckets left without rows."""
+    touched = _touched(grain, _BOTH)
+    extremes = _quoted(
+        f"UPDATE {grain.table} d SET low = x.lo, high = x.hi FROM (SELECT k.station_id, k.variable, k.bucket, "
         "coalesce(t.unit, '') AS u, min(t.value) AS lo, max(t.value) AS hi "
         f"FROM ({touched}) k JOIN %I t ON t.station_id = k.station_id AND t.variable = k.variable "
-        f"AND t.observed_at >= k.bucket AND t.observed_at < {_NEXT_DAY} GROUP BY 1, 2, 3, 4) x "
+        f"AND t.observed_at >= k.bucket AND t.observed_at < {grain.after} GROUP BY 1, 2, 3, 4) x "
         "WHERE d.resource_id = %L AND d.station_id = x.station_id AND d.variable = x.variable "
         "AND d.bucket = x.bucket AND d.unit = x.u"
     )
-
-
-_BOTH = ("SELECT station_id, variable, observed_at FROM territorio_daily_old "
-         "UNION ALL SELECT station_id, variable, observed_at FROM territorio_daily_new")
-
-# An UPDATE (a revised reading) moves sums by the difference of its old and new rows. An
-# INSERT … ON CONFLICT DO UPDATE fires this and the INSERT trigger in an order of
-# PostgreSQL's, so nothing here may count rows the other adds: sums move by deltas, and the
-# extremes (which a delta cannot lower or raise back) are read again from the raw rows.
-_CHANGED_SQL = f"""
-CREATE OR REPLACE FUNCTION territorio_daily_changed() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    INSERT INTO {TABLE} AS d ({_COLUMNS})
-    SELECT TG_TABLE_NAME, station_id, variable, {_DAY}, coalesce(unit, ''),
+    return f"""
+    INSERT INTO {grain.table} AS d ({_COLUMNS})
+    SELECT TG_TABLE_NAME, station_id, variable, {grain.bucket}, coalesce(unit, ''),
         coalesce(sum(sign * value), 0), sum(sign * (value IS NOT NULL)::int), NULL, NULL, sum(sign)
-    FROM (SELECT -1 AS sign, station_id, variable, value, unit, observed_at FROM territorio_daily_old
-          UNION ALL SELECT 1, station_id, variable, value, unit, observed_at FROM territorio_daily_new) r
+    FROM (SELECT -1 AS sign, station_id, variable, value, unit, observed_at FROM territorio_rollup_old
+          UNION ALL SELECT 1, station_id, variable, value, unit, observed_at FROM territorio_rollup_new) r
     WHERE {_KEYED} GROUP BY 2, 3, 4, 5
     ON CONFLICT (resource_id, station_id, variable, bucket, unit) DO UPDATE SET
         total = d.total + EXCLUDED.total, n = d.n + EXCLUDED.n, rows = d.rows + EXCLUDED.rows;
-    EXECUTE format('{_extremes(_BOTH)}', TG_TABLE_NAME, TG_TABLE_NAME);
-    DELETE FROM {TABLE} WHERE resource_id = TG_TABLE_NAME AND rows <= 0;
-{_newest_again(_BOTH)}
+    EXECUTE format('{extremes}', TG_TABLE_NAME, TG_TABLE_NAME);
+    DELETE FROM {grain.table} WHERE resource_id = TG_TABLE_NAME AND rows <= 0;
+"""
+
+
+_BOTH = ("SELECT station_id, variable, observed_at FROM territorio_rollup_old "
+         "UNION ALL SELECT station_id, variable, observed_at FROM territorio_rollup_new")
+_REMOVED = "SELECT station_id, variable, observed_at FROM territorio_rollup_old"
+
+
+def _function(name: str, body: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+{body}
     RETURN NULL;
 END
 $body$
 """
 
 
-FUNCTIONS_SQL = [
-    f"""
-CREATE OR REPLACE FUNCTION territorio_daily_add() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
+# An INSERT groups its rows by hour once; the days are summed from those hours.
+_ADD = f"""
+    WITH hours AS (
+        SELECT station_id, variable, {HOUR.bucket} AS bucket, coalesce(unit, '') AS unit,
+            coalesce(sum(value), 0) AS total, count(value) AS n, min(value) AS low, max(value) AS high,
+            count(*) AS rows
+        FROM territorio_rollup_new WHERE {_KEYED} GROUP BY 1, 2, 3, 4
+    ), added_hours AS (
+        INSERT INTO {HOURLY} AS d ({_COLUMNS})
+        SELECT TG_TABLE_NAME, station_id, variable, bucket, unit, total, n, low, high, rows FROM hours
+        {_ADDED}
+    )
     INSERT INTO {TABLE} AS d ({_COLUMNS})
-    SELECT TG_TABLE_NAME, station_id, variable, {_DAY}, coalesce(unit, ''), {_SUMS}
-    FROM territorio_daily_new WHERE {_KEYED} GROUP BY 2, 3, 4, 5
-    ON CONFLICT (resource_id, station_id, variable, bucket, unit) DO UPDATE SET
-        total = d.total + EXCLUDED.total, n = d.n + EXCLUDED.n,
-        low = least(d.low, EXCLUDED.low), high = greatest(d.high, EXCLUDED.high),
-        rows = d.rows + EXCLUDED.rows;
-{_NEWEST_ADD}
-    RETURN NULL;
-END
-$body$
-""",
-    _CHANGED_SQL,
-    _recounting("territorio_daily_removed", "SELECT station_id, variable, observed_at FROM territorio_daily_old"),
-    f"""
-CREATE OR REPLACE FUNCTION territorio_daily_emptied() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    DELETE FROM {TABLE} WHERE resource_id = TG_TABLE_NAME;
-    DELETE FROM {NEWEST} WHERE resource_id = TG_TABLE_NAME;
-    RETURN NULL;
-END
-$body$
-""",
+    SELECT TG_TABLE_NAME, station_id, variable, date_trunc('day', bucket, '{ZONE}'), unit,
+        sum(total), sum(n), min(low), max(high), sum(rows)
+    FROM hours GROUP BY 2, 3, 4, 5
+    {_ADDED};
+{_NEWEST_ADD}"""
+
+# An UPDATE (a revised reading) moves sums by the difference of its old and new rows. An
+# INSERT … ON CONFLICT DO UPDATE fires this and the INSERT trigger in an order of
+# PostgreSQL's, so nothing here may count rows the other adds.
+FUNCTIONS_SQL = [
+    _function("territorio_rollup_add", _ADD),
+    _function("territorio_rollup_changed", "".join(_moved(g) for g in GRAINS) + _newest_again(_BOTH)),
+    _function("territorio_rollup_removed", "".join(_recount(g, _REMOVED) for g in GRAINS) + _newest_again(_REMOVED)),
+    _function("territorio_rollup_emptied", "".join(
+        f"    DELETE FROM {name} WHERE resource_id = TG_TABLE_NAME;\n" for name in (HOURLY, TABLE, NEWEST))),
 ]
 
 
@@ -201,15 +234,16 @@ def trigger_statements(resource_id: str) -> list[str]:
     """The summary tables and functions, the table's four triggers, and its summaries made afresh."""
     table = ident(resource_id)
     triggers = [
-        (INSERT_TRIGGER, "AFTER INSERT", "REFERENCING NEW TABLE AS territorio_daily_new ", "territorio_daily_add"),
-        ("territorio_daily_upd", "AFTER UPDATE",
-         "REFERENCING OLD TABLE AS territorio_daily_old NEW TABLE AS territorio_daily_new ",
-         "territorio_daily_changed"),
-        ("territorio_daily_del", "AFTER DELETE", "REFERENCING OLD TABLE AS territorio_daily_old ",
-         "territorio_daily_removed"),
-        ("territorio_daily_trunc", "AFTER TRUNCATE", "", "territorio_daily_emptied"),
+        (INSERT_TRIGGER, "AFTER INSERT", "REFERENCING NEW TABLE AS territorio_rollup_new ", "territorio_rollup_add"),
+        ("territorio_rollup_upd", "AFTER UPDATE",
+         "REFERENCING OLD TABLE AS territorio_rollup_old NEW TABLE AS territorio_rollup_new ",
+         "territorio_rollup_changed"),
+        ("territorio_rollup_del", "AFTER DELETE", "REFERENCING OLD TABLE AS territorio_rollup_old ",
+         "territorio_rollup_removed"),
+        ("territorio_rollup_trunc", "AFTER TRUNCATE", "", "territorio_rollup_emptied"),
     ]
-    statements = [TABLE_SQL, NEWEST_SQL, *FUNCTIONS_SQL]
+    statements = [_table_sql(HOURLY), _table_sql(TABLE), NEWEST_SQL, *FUNCTIONS_SQL]
+    statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in _OLD_TRIGGERS]
     for name, event, referencing, function in triggers:
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -218,10 +252,14 @@ def trigger_statements(resource_id: str) -> list[str]:
     # the trigger's lock (SHARE ROW EXCLUSIVE) holds writers off until commit: the count is whole
     literal = "'" + _quoted(resource_id) + "'"
     statements += [
-        f"DELETE FROM {TABLE} WHERE resource_id = {literal}",
-        f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT {literal}, "
-        f"station_id, variable, {_DAY}, coalesce(unit, ''), {_SUMS} FROM {table} WHERE {_KEYED} "
+        f"DELETE FROM {HOURLY} WHERE resource_id = {literal}",
+        f"INSERT INTO {HOURLY} ({_COLUMNS}) SELECT {literal}, "
+        f"station_id, variable, {HOUR.bucket}, coalesce(unit, ''), {_SUMS} FROM {table} WHERE {_KEYED} "
         "GROUP BY 2, 3, 4, 5",
+        f"DELETE FROM {TABLE} WHERE resource_id = {literal}",
+        f"INSERT INTO {TABLE} ({_COLUMNS}) SELECT resource_id, station_id, variable, "
+        f"date_trunc('day', bucket, '{ZONE}'), unit, sum(total), sum(n), min(low), max(high), sum(rows) "
+        f"FROM {HOURLY} WHERE resource_id = {literal} GROUP BY 1, 2, 3, 4, 5",
         f"DELETE FROM {NEWEST} WHERE resource_id = {literal}",
         f"INSERT INTO {NEWEST} ({_NEWEST_COLUMNS}) SELECT DISTINCT ON (station_id, variable) {literal}, "
         f"station_id, variable, value, unit, observed_at FROM {table} WHERE {_KEYED} "
@@ -231,7 +269,7 @@ def trigger_statements(resource_id: str) -> list[str]:
 
 
 def present(cursor: Any, resource_id: str) -> bool:
-    """Whether the table's days are kept (its INSERT trigger exists; a DB-API cursor)."""
+    """Whether the table's hours and days are kept (its INSERT trigger exists; a DB-API cursor)."""
     cursor.execute(
         "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND tgname = %s",
         (ident(resource_id), INSERT_TRIGGER),
@@ -240,9 +278,9 @@ def present(cursor: Any, resource_id: str) -> bool:
 
 
 def purge_orphans(cursor: Any) -> int:
-    """Forget the days and readings of tables that no longer exist (the DataStore dropped them)."""
+    """Forget the sums and readings of tables that no longer exist (the DataStore dropped them)."""
     forgotten = 0
-    for summary in (TABLE, NEWEST):
+    for summary in (HOURLY, TABLE, NEWEST):
         cursor.execute(f"SELECT to_regclass('{summary}') IS NOT NULL")
         if cursor.fetchone()[0]:
             cursor.execute(f"DELETE FROM {summary} d WHERE to_regclass(quote_ident(d.resource_id)) IS NULL")
