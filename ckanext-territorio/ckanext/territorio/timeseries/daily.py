@@ -45,6 +45,7 @@ class Spans:
 
     @property
     def days(self) -> bool:
+        """Whether the range covers at least one whole day."""
         return self.first_day < self.after_days
 
 

@@ -50,6 +50,7 @@ class Grain:
 
     @property
     def bucket(self) -> str:
+        """The SQL of a reading's bucket."""
         return f"date_trunc('{self.unit}', observed_at, '{ZONE}')"
 
     @property
