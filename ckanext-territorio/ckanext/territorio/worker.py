@@ -13,6 +13,8 @@ engine disposed after every job (CKAN's ``perform_job``). The job's timeout is r
 first; what is lost is the parent's back-stop, which kills a horse still running 60 s past its
 timeout (a job stuck inside C code that never returns to Python). The runtime-editable config
 (``config_option_update``) is read before each job, as gunicorn does before each request.
+``IForkObserver.before_fork`` is not called, there being no fork: the DataStore's engines stay
+pooled between jobs, as they do between gunicorn's requests.
 ``max_jobs`` lets the supervisor restart the process now and then, so nothing a job leaks
 accumulates for ever.
 """
