@@ -4,6 +4,7 @@
     .venv/bin/python bench/publish.py --ini .run/bench.ini --creates 500 --load 0
     .venv/bin/python bench/publish.py --worker-after                    # worker only after the loop
     .venv/bin/python bench/publish.py --inline --load 0                 # checks in the request, to compare
+    .venv/bin/python bench/publish.py --creates 20 --load 0 --worker-after --ckan-worker  # CKAN's worker
 
 Serves the portal with gunicorn on a free port (2 gthread workers, as on a 2-core machine) on
 a copy of ``--ini`` that lets the content checks read a local file server (every CSV resource
@@ -14,8 +15,9 @@ API token, then:
    notes, dimension, region, comuna, frequency, tags, 1–3 resources with CSV among them), one
    client over keep-alive HTTP; datasets/s, latency p50/p95, and what each answer said in
    ``territorio_checks``;
-2. a real ``ckan jobs worker default territorio`` (started with the loop, or after it with
-   ``--worker-after``), and the time until every created dataset's deferred checks finished
+2. a real ``ckan territorio jobs worker default territorio``, as deployed (``--ckan-worker``:
+   CKAN's forking ``ckan jobs worker``), started with the loop, or after it with
+   ``--worker-after``, and the time until every created dataset's deferred checks finished
    (no pending row, no queued or running report), and how many were then public;
 3. ``ckanapi load datasets`` (ckanapi pinned in deploy/constraints.txt) of ``--load`` datasets
    from a JSON-lines file against the same portal: datasets/s and total time (the worker is
@@ -227,11 +229,13 @@ def wait_for_checks(ids: list[str], timeout: float) -> float | None:
     return None
 
 
-def start_worker(ini: Path, log: Path) -> subprocess.Popen[bytes]:
-    """A real jobs worker on the portal's queues, as deploy/supervisord.conf.in runs it."""
+def start_worker(ini: Path, log: Path, forking: bool = False) -> subprocess.Popen[bytes]:
+    """A real jobs worker on the portal's queues, as deploy/supervisord.conf.in runs it
+    (``forking``: CKAN's own ``ckan jobs worker``, a fork and a load_environment per job)."""
+    command = ["jobs", "worker"] if forking else ["territorio", "jobs", "worker"]
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(VENV_BIN / "ckan"), "-c", str(ini), "jobs", "worker", "default", "territorio"],
+            [str(VENV_BIN / "ckan"), "-c", str(ini), *command, "default", "territorio"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
 
@@ -270,6 +274,8 @@ def main() -> int:
     parser.add_argument("--checks-timeout", type=float, default=1800)
     parser.add_argument("--worker-during-load", action="store_true", help="keep the worker during ckanapi load")
     parser.add_argument("--inline", action="store_true", help="defer_checks=false: the checks in the request")
+    parser.add_argument("--ckan-worker", action="store_true",
+                        help="CKAN's forking `ckan jobs worker` instead of `ckan territorio jobs worker`")
     args = parser.parse_args()
     ini = bench_ini(args.ini.resolve(), args.inline)
     logs = ROOT / ".run" / "log"
@@ -291,7 +297,7 @@ def main() -> int:
     worker = None
     try:
         if not args.worker_after:
-            worker = start_worker(ini, logs / "bench-publish-worker.log")
+            worker = start_worker(ini, logs / "bench-publish-worker.log", args.ckan_worker)
         if creates:
             figures = drive_creates(url, token, creates)
             print(
@@ -301,7 +307,7 @@ def main() -> int:
             print(f"  respuestas (territorio_checks status/publicacion): {figures['answers']}")
             print(f"  carga media tras el bucle: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             if worker is None:
-                worker = start_worker(ini, logs / "bench-publish-worker.log")
+                worker = start_worker(ini, logs / "bench-publish-worker.log", args.ckan_worker)
             with app._wsgi_app.test_request_context():
                 waited = wait_for_checks(figures["ids"], args.checks_timeout)
                 public = public_count(figures["ids"])

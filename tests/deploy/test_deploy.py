@@ -194,7 +194,8 @@ def test_supervisord_runs_web_worker_and_harvest_consumers(tmp_path: Path):
     assert web.startswith("/venv/bin/gunicorn ") and "--bind 127.0.0.1:5000" in web
     assert web.endswith("wsgi:application")
     assert programs["web"].environment == {"CKAN_INI": "/run/ckan.ini"}
-    assert programs["jobs-worker"].command.endswith("jobs worker default territorio")
+    # the worker without a fork per job (ckanext/territorio/worker.py), restarted every 1000 jobs
+    assert programs["jobs-worker"].command.endswith("territorio jobs worker --max-jobs 1000 default territorio")
     assert programs["harvest-gather"].command.endswith("harvester gather-consumer")
     assert "socket_timeout" in programs["harvest-fetch"].environment["CKAN_REDIS_URL"]
     # two consumers per harvest queue: one slow source cannot hold them all (issue 11)

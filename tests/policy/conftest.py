@@ -1,14 +1,13 @@
 """Policy fixtures: editable copies of the policy, a job runner, a local HTTP server, files."""
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from policy_files import SCHEMAS
+from servers import serving_folder
 
 
 @pytest.fixture
@@ -43,26 +42,10 @@ def run_jobs(with_test_worker, clean_queues) -> Callable[[], None]:
     return run
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return None
-
-
 @pytest.fixture
 def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A local HTTP server for linked resources: (base URL, folder it serves)."""
     root = tmp_path / "www"
     root.mkdir()
-
-    def handler(*args, **kwargs):
-        return _Quiet(*args, directory=str(root), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving_folder(root) as base:
+        yield base, root

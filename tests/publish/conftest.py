@@ -1,13 +1,12 @@
 """Publishing fixtures: the deferred checks switched on, a job runner, a publisher, linked files."""
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from ckan.tests import factories as ckan_factories
+from servers import serving_folder
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "policy"
 
@@ -34,31 +33,15 @@ def publisher() -> dict:
     return {"org": org, "editor": editor, "context": {"user": editor["name"]}}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        return None
-
-
 @pytest.fixture
 def linked_file(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     """Serve a sample of tests/data/policy over local HTTP: its URL."""
     root = tmp_path / "www"
     root.mkdir()
+    with serving_folder(root) as base:
 
-    def handler(*args, **kwargs):
-        return _Quiet(*args, directory=str(root), **kwargs)
+        def serve(name: str) -> str:
+            (root / name).write_bytes((DATA / name).read_bytes())
+            return f"{base}/{name}"
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def serve(name: str) -> str:
-        (root / name).write_bytes((DATA / name).read_bytes())
-        return f"http://127.0.0.1:{server.server_address[1]}/{name}"
-
-    try:
         yield serve
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

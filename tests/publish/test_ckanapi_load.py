@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 import pytest
+import servers
 from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 from factories import TerritorialDataset, territorial_schemas
 
-REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 pytestmark = [
@@ -34,60 +30,21 @@ pytestmark = [
 ]
 
 
-def _up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn terminó al iniciar:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/3/action/status_show", timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)  # a port that is not open yet: there is no event to await
-    pytest.fail(f"el portal no respondió en 90 s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, reset_db) -> Iterator[str]:
     """Base URL of gunicorn serving the (emptied) test database with the deferred checks on."""
     workdir = tmp_path_factory.mktemp("load-portal")
     ini = workdir / "portal.ini"
-    shutil.copyfile(Path(request.config.getoption("--ckan-ini")).resolve(), ini)
-    port = ckan_port()
-    url = f"http://127.0.0.1:{port}"
-    subprocess.run(
-        [str(BIN / "ckan"), "config-tool", str(ini), f"ckan.site_url = {url}", "debug = false",
-         "ckanext.territorio.policy.defer_checks = true",
-         "ckanext.territorio.policy.fetch_allow = 127.0.0.1"],
-        check=True, stdout=subprocess.DEVNULL,
-    )
+    port = servers.free_port()
+    servers.write_ini(Path(request.config.getoption("--ckan-ini")).resolve(), ini, {
+        "ckan.site_url": f"http://127.0.0.1:{port}",
+        "debug": "false",
+        "ckanext.territorio.policy.defer_checks": "true",
+        "ckanext.territorio.policy.fetch_allow": "127.0.0.1",
+    })
     reset_db()
-    log = workdir / "gunicorn.log"
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--worker-class", "gthread", "--threads", "4", "--timeout", "60",
-             "--pythonpath", str(REPO / "deploy"), "wsgi:application"],
-            cwd=REPO, env={**os.environ, "CKAN_INI": str(ini)}, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        _up(url, server, log)
+    with servers.gunicorn(ini, workdir / "gunicorn.log", port) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def ckan_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load(url: str, token: str, records: list[dict], tmp_path: Path) -> list[list]:

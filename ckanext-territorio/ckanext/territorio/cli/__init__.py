@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 
+from .checks import checks
 from .demo import demo
 from .harvest_secrets import harvest_secrets
+from .jobs import jobs
 from .links import links
 from .quality import auditor, quality
 from .timeseries import timeseries
@@ -41,5 +43,5 @@ def territorio() -> None:
     """Herramientas del portal Territorio Inteligente."""
 
 
-for command in (demo, harvest_secrets, links, quality, auditor, timeseries):
+for command in (checks, demo, harvest_secrets, jobs, links, quality, auditor, timeseries):
     territorio.add_command(command)

@@ -82,10 +82,16 @@ def on_bulk_update(sender: str, **kwargs: Any) -> None:
         if sender == "bulk_update_delete":
             store.delete(ids)
         else:
+            # the datasets' own flags: a bulk publish leaves held or blocked ones private
+            package = model.package_table
             model.Session.execute(
                 sa.update(QualityScore.__table__)
                 .where(QualityScore.package_id.in_(ids))
-                .values(private=sender == "bulk_update_private")
+                .values(
+                    private=sa.select(package.c.private)
+                    .where(package.c.id == QualityScore.package_id)
+                    .scalar_subquery()
+                )
             )
         model.Session.commit()
     except Exception:

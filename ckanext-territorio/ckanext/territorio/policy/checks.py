@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert
 
-from ..model.checks import DatasetChecks
+from ..model.checks import STATUSES, DatasetChecks
 from ..model.validation import ValidationReport
 from . import store as policy_store
 
@@ -93,6 +93,38 @@ def finished(package_id: str, asked: dt.datetime | None) -> None:
     if asked is not None:
         condition = sa.and_(condition, table.c.requested == asked)
     model.Session.execute(sa.update(table).where(condition).values(status="done", finished=_now()))
+
+
+def counts() -> dict[str, int]:
+    """How many datasets' checks are in each state (``pending``, ``done``), deleted ones aside."""
+    table = DatasetChecks.__table__
+    rows = model.Session.execute(
+        sa.select(table.c.status, sa.func.count())
+        .join(model.package_table, model.package_table.c.id == table.c.package_id)
+        .where(model.package_table.c.state != "deleted")
+        .group_by(table.c.status)
+    )
+    found = {status: 0 for status in STATUSES}
+    found.update({str(status): int(count) for status, count in rows})
+    return found
+
+
+def stuck(older_than: dt.timedelta) -> list[tuple[str, str, dt.datetime]]:
+    """Datasets (id, name, asked at) whose checks were asked for more than ``older_than`` ago
+    and are still pending, oldest first; deleted datasets aside."""
+    table = DatasetChecks.__table__
+    package = model.package_table
+    rows = model.Session.execute(
+        sa.select(table.c.package_id, package.c.name, table.c.requested)
+        .join(package, package.c.id == table.c.package_id)
+        .where(
+            table.c.status == "pending",
+            table.c.requested < _now() - older_than,
+            package.c.state != "deleted",
+        )
+        .order_by(table.c.requested, package.c.name)
+    )
+    return [(str(i), str(name), asked) for i, name, asked in rows]
 
 
 def forget(package_id: str) -> None:

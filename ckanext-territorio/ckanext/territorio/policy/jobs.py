@@ -179,6 +179,27 @@ def enqueue_checks(package_id: str, files: int = 1) -> None:
     )
 
 
+def queued_checks() -> set[str]:
+    """Datasets whose deferred checks' job is in the ``territorio`` queue or running now."""
+    from ckan.lib import jobs as ckan_jobs
+    from rq.job import Job
+
+    queue = ckan_jobs.get_queue(QUEUE)
+    ids = [*queue.get_job_ids(), *queue.started_job_registry.get_job_ids()]
+    name = f"{__name__}.{territorio_dataset_checks.__name__}"
+    found = Job.fetch_many(ids, connection=queue.connection) if ids else []
+    return {str(job.args[0]) for job in found if job is not None and job.func_name == name and job.args}
+
+
+def package_files(package_id: str) -> int:
+    """How many active resources the dataset has (the job's timeout grows with them)."""
+    return int(
+        model.Session.query(model.Resource)
+        .filter(model.Resource.package_id == package_id, model.Resource.state == "active")
+        .count()
+    )
+
+
 def run_now(jobs: Iterable[tuple[str, str]]) -> None:
     """Run the content and DCAT-AP checks ``service.dataset_saved`` asked for, one by one."""
     functions = {"content": territorio_validate_resource, "dcat": territorio_validate_dcat}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
+    bulk,
     citizen,
     citizen_reports,
     core_visibility,
@@ -22,7 +23,7 @@ from . import (
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    citizen, citizen_reports, core_visibility, demand, framework, harvest_secrets, plan, policy, purge,
+    bulk, citizen, citizen_reports, core_visibility, demand, framework, harvest_secrets, plan, policy, purge,
     quality, timeseries,
 )
 
