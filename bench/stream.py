@@ -28,6 +28,7 @@ are used. Readings come from ``--stations`` stations (500) × 2 variables (pm25,
 6. ``territorio_readings`` one station × one week raw (random station each time), one region
    (the source's dataset: every station) × 30 days of daily means of pm25 (every page), and
    ``territorio_latest`` of the dataset (500 stations × 2 variables): p50/p95 over ``--queries``.
+   ``--query-dataset NAME --end ISO`` runs only this phase, on a dataset an earlier run seeded.
 
 Actions are called over HTTP (``--serve`` starts gunicorn on a free port, gthread like the
 deployment; or ``--url``) with a token of the site user, or in-process (``--in-process``).
@@ -311,6 +312,8 @@ def main() -> int:
     parser.add_argument("--url", help="un portal ya en marcha con el mismo ini")
     parser.add_argument("--in-process", action="store_true", help="acciones dentro de este proceso, sin HTTP")
     parser.add_argument("--keep-source", action="store_true", help="no borra la fuente mqtt al terminar")
+    parser.add_argument("--query-dataset", help="solo las consultas, sobre este conjunto ya sembrado (con --end)")
+    parser.add_argument("--end", help="fin de la siembra de ese conjunto (ISO 8601), para --query-dataset")
     args = parser.parse_args()
     host, port = args.broker.rsplit(":", 1)
 
@@ -355,6 +358,16 @@ def main() -> int:
             call = Caller(url, site, token)
             print(f"==> Acciones {'por HTTP en ' + url if url else 'dentro del proceso (sin HTTP)'}; "
                   f"fuente {source['name']}, temas {prefix}/#, {args.stations} estaciones × {len(VARIABLES)} variables")
+            if args.query_dataset:
+                # only the queries, on a table an earlier run seeded (its seed's end: --end)
+                connection = write_connection()
+                table = readings_engine.observations_resource(
+                    tk.get_action("package_show")(dict(context), {"id": args.query_dataset}))
+                total = count_rows(connection, table)
+                connection.close()
+                end = dt.datetime.fromisoformat(args.end.replace("Z", "+00:00"))
+                queries(call, args.query_dataset, args.stations, end, args.queries, f"{total:,} filas")
+                return 0
             out = folder / "stream.out"
             with open(folder / "stream.log", "wb") as log, open(out, "wb") as stdout:
                 consumer = subprocess.Popen([str(Path(sys.executable).with_name("ckan")), "-c", str(ini),

@@ -91,16 +91,15 @@ def places(station_ids: Iterable[str]) -> dict[str, Place]:
     ids = sorted(set(station_ids))
     if not ids:
         return {}
-    rows = (
-        model.Session.query(StationClaim.station_id, StationClaim.name, StationClaim.lon, StationClaim.lat)
-        .filter(StationClaim.station_id.in_(ids))
+    # one row per station (a station has a claim per variable and source): the live claim,
+    # else the newest; plain tuples, as the ORM's rows cost more than the query
+    statement = (
+        sa.select(StationClaim.station_id, StationClaim.name, StationClaim.lon, StationClaim.lat)
+        .where(StationClaim.station_id.in_(ids))
+        .distinct(StationClaim.station_id)
         .order_by(StationClaim.station_id, StationClaim.yielded_to.isnot(None), StationClaim.updated.desc())
-        .all()
     )
-    found: dict[str, Place] = {}
-    for station_id, name, lon, lat in rows:
-        found.setdefault(station_id, Place(name, lon, lat))
-    return found
+    return {station_id: Place(name, lon, lat) for station_id, name, lon, lat in model.Session.execute(statement)}
 
 
 def _inside(place: Place | None, box: tuple[float, float, float, float]) -> bool:

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import msgspec
 from ckan import model
 from ckan.lib.lazyjson import LazyJSONObject
 from ckan.types import Context, DataDict
@@ -238,4 +239,9 @@ def territorio_latest(context: Context, data_dict: DataDict) -> dict[str, Any]:
     records = latest_engine.latest(sources, now=_now(), stations=stations, variables=variables, box=box)
     if output == "geojson":
         return latest_engine.feature_collection(records)
-    return {"records": records}
+    # through the API, encoded by msgspec (CKAN's simplejson took a third of the request)
+    return {"records": _encoded(records) if "api_version" in context else records}
+
+
+def _encoded(records: list[dict[str, Any]]) -> LazyJSONObject:
+    return LazyJSONObject(msgspec.json.encode(records).decode())
