@@ -156,3 +156,17 @@ class TestCountingQueryText:
         quoted = searched(fq='organization:"muni-temuco"')
         assert plain["count"] == quoted["count"] == 3
         assert answered(plain) == answered(quoted) == expected(shown(["conjunto-0", "conjunto-1", "conjunto-4"]))
+
+    def test_searches_of_one_shape_are_counted_by_ts_stat_with_their_own_values(self, portal):
+        # The ts_stat statement is compiled once per shape: the second search must
+        # count with its own values, and neither may fall back to unnest.
+        for organization, hits, tags in (
+            ("muni-temuco", 3, {"aire": 2, "salud": 2, "movilidad": 1}),
+            ("muni-santiago", 2, {"movilidad": 1, "bicicletas": 1, "residuos": 1}),
+        ):
+            where = TABLE.c.organization == organization
+            statement = facets.summary([params.FacetRequest("tags", 50, 1, "count")], where)
+            assert "ts_stat" in str(statement)
+            rows = [tuple(r) for r in model.Session.execute(statement)]
+            assert rows[0] == (facets.HITS, None, hits)
+            assert {value: n for _, value, n in rows[1:]} == tags

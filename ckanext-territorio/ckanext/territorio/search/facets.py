@@ -160,8 +160,10 @@ def _compiled(statement: Any, dialect: Any) -> tuple[Any, Any]:
     if compiled is None:
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        compiled = _COMPILED[cache_key.key] = statement.compile(dialect=dialect)
-    return compiled, cache_key.extracted_parameters
+        # Compiled with its cache key, so that construct_params can line up
+        # another statement's values (its bindparams) with this one's.
+        compiled = _COMPILED[cache_key.key] = statement.compile(dialect=dialect, cache_key=cache_key)
+    return compiled, cache_key.bindparams
 
 
 def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
