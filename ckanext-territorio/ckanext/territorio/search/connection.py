@@ -19,8 +19,8 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from . import cache, config, document, execution, facets, fields, limits, params
-from .lucene import Translator
+from . import cache, config, document, execution, facets, fields, limits, memo, params
+from .lucene import Translation, Translator
 from .model import SearchDoc
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ _COMMITTING = "territorio_search_committing"
 # Session.info flag: this transaction flushed ORM changes (a dataset write).
 _ORM_CHANGES = "territorio_search_orm_changes"
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
+# Translations of q and fq texts, by text and options (see search.memo).
+_TRANSLATIONS: memo.Memo[Translation] = memo.Memo(512)
 
 
 @dataclasses.dataclass
@@ -55,6 +57,8 @@ class SearchPlan:
     wanted: list[str]
     everything: bool
     start: int
+    # values of the summary statement's bound parameters (its shape is shared)
+    summary_params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class Results:
@@ -175,7 +179,10 @@ class PostgresSearchConnection:
                     docs = [solr_datetime_decoder(d) for d in docs]
             hits = 0
             counts: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-            for position, value, n in self._cached(plan.summary, generation, budget.plain_rows):
+            summary = self._cached(
+                plan.summary, generation, budget.plain_rows, plan.summary_params
+            )
+            for position, value, n in summary:
                 if position == facets.HITS:
                     hits = int(n)
                 else:
@@ -200,7 +207,7 @@ class PostgresSearchConnection:
             raise SearchQueryError("El parámetro 'mm' debe ser texto (p. ej. 2<-1 5<80%).")
         or_default = str(kwargs.get("q.op", "AND")).upper() == "OR"
 
-        main = self.translator.translate(str(query or "*:*"), mm=mm, or_default=or_default)
+        main = self._translate(str(query or "*:*"), mm=mm, or_default=or_default)
         conditions = [c for c in [main.where] if c is not None]
         for fq in params.as_list(kwargs.get("fq")):
             conditions.extend(self._filter(fq))
@@ -233,14 +240,25 @@ class PostgresSearchConnection:
             .offset(start)
         )
         requests = params.facet_requests(kwargs)
+        summary, summary_params = facets.summary_parts(requests, where)
         return SearchPlan(
             documents=documents if rows else None,
-            summary=facets.summary(requests, where),
+            summary=summary,
             facet_fields=[r.field for r in requests],
             wanted=wanted,
             everything=everything,
             start=start,
+            summary_params=summary_params,
         )
+
+    def _translate(self, text: str, mm: str | None = None, or_default: bool = False) -> Translation:
+        """``text`` translated, or its translation kept from an earlier search."""
+        def translated() -> Translation:
+            return self.translator.translate(text, mm=mm, or_default=or_default)
+
+        if not memo.timeless(text):
+            return translated()  # NOW moves: translate again every time
+        return _TRANSLATIONS.get((self.geom_field, text, mm, or_default), translated)
 
     def _filter(self, fq: str) -> list[sa.ColumnElement[bool]]:
         envelope = params.envelope(fq) if self.geom_field else None
@@ -251,7 +269,7 @@ class PostgresSearchConnection:
                 envelope.minx, envelope.miny, envelope.maxx, envelope.maxy, 4326
             )
             return [sa.func.ST_Intersects(TABLE.c.geom, box)]
-        where = self.translator.translate(fq).where
+        where = self._translate(fq).where
         return [] if where is None else [where]
 
     def _index_generation(self) -> str | None:
@@ -265,7 +283,10 @@ class PostgresSearchConnection:
             return None
         return cache.generation()
 
-    def _cached(self, statement: Any, generation: str | None, read: Any) -> list[Any]:
+    def _cached(
+        self, statement: Any, generation: str | None, read: Any,
+        parameters: dict[str, Any] | None = None,
+    ) -> list[Any]:
         """Rows of ``statement``, from Redis while the index generation is unchanged.
 
         Like Solr's query result cache: keyed by the exact SQL (filters,
@@ -273,11 +294,11 @@ class PostgresSearchConnection:
         change is visible at once; the TTL only bounds memory.
         """
         if generation is None:
-            return read(statement)
-        cache_key = cache.key(statement, generation, cache.database())
+            return read(statement, parameters)
+        cache_key = cache.key(statement, generation, cache.database(), parameters)
         rows = cache.get(cache_key)
         if rows is None:
-            rows = read(statement)
+            rows = read(statement, parameters)
             cache.put(cache_key, rows, config.search_cache_ttl())
         return rows
 
