@@ -19,17 +19,15 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from . import cache, config, document, execution, facets, fields, limits, memo, params
+from . import cache, config, document, execution, facets, fields, limits, memo, params, terms
 from .lucene import Translation, Translator
 from .model import SearchDoc
 
 log = logging.getLogger(__name__)
 
 TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
-# Weights for D, C, B, A lexemes: Solr's qf boosts (title^4 name^4 tags^2 text).
-_RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
-# ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
-_RANK_NORMALISATION = 1
+_RANK_WEIGHTS = terms.RANK_WEIGHTS
+_RANK_NORMALISATION = terms.RANK_NORMALISATION
 # Documents written per INSERT when CKAN defers commits (index rebuilds).
 _BATCH = 250
 _pending: list[dict[str, Any]] = []
@@ -148,7 +146,7 @@ class PostgresSearchConnection:
         if _written_since_analyze[0] >= _ANALYZE_AFTER:
             # After a bulk (re)index the planner's statistics are stale until
             # autovacuum comes by; refresh them now so searches plan well.
-            model.Session.execute(sa.text(f"ANALYZE {TABLE.name}"))
+            model.Session.execute(sa.text(f"ANALYZE {TABLE.name}, {terms.TERM.name}"))
             model.Session.commit()
             _written_since_analyze[0] = 0
         return ""
@@ -231,9 +229,15 @@ class PostgresSearchConnection:
         ]
         if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
             columns.append(TABLE.c.doc)
+        source: Any = TABLE
+        lexeme = terms.sole_lexeme(main) if rank_query else None
+        if lexeme is not None and _score_first(kwargs.get("sort")):
+            # one word by relevance: its stored scores, read best first (search.terms)
+            source, score = terms.scored(lexeme)
         columns.append(score.label("score"))
         documents = (
             sa.select(*columns)
+            .select_from(source)
             .where(where)
             .order_by(*self._order_by(kwargs.get("sort"), score, bool(rank_query)))
             .limit(rows)
@@ -337,6 +341,12 @@ class PostgresSearchConnection:
         return order
 
 
+def _score_first(sort: str | None) -> bool:
+    """Whether results are ordered by descending score first (CKAN's default)."""
+    keys = params.sort_keys(sort) or [("score", True)]
+    return keys[0] == ("score", True)
+
+
 def flush_pending(*_: Any) -> None:
     """Write buffered documents (also runs before CKAN's session commits)."""
     if not _pending:
@@ -356,6 +366,7 @@ def flush_pending(*_: Any) -> None:
         index_elements=[TABLE.c.index_id], set_=updated
     )
     model.Session.execute(statement)
+    terms.replace([row["index_id"] for row in rows])
     _mark_written()
     _written_since_analyze[0] += len(rows)
 
