@@ -64,7 +64,8 @@ def time_sql(mix: list[dict[str, Any]], runs: int) -> list[tuple[float, float]]:
         for plan in plans:
             best = [float("inf"), float("inf")]
             for _ in range(runs):
-                statements = ((plan.documents, None), (plan.summary, plan.summary_params or None))
+                values = getattr(plan, "summary_params", None) or None  # older plans bind their values
+                statements = ((plan.documents, None), (plan.summary, values))
                 for slot, (statement, values) in enumerate(statements):
                     if statement is None:
                         best[slot] = 0.0
