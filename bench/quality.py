@@ -105,12 +105,22 @@ def clone(target: int) -> int:
             ),
             {"k": str(k), "limit": limit},
         )
+        # the clones' word scores (search.terms), which one-word searches read
+        session.execute(
+            sa.text(
+                "INSERT INTO territorio_search_term (index_id, lexeme, score) "
+                "SELECT md5(t.index_id || ':' || :k), t.lexeme, t.score FROM territorio_search_term t "
+                "JOIN territorio_search_doc d ON d.index_id = t.index_id JOIN ("
+                f"SELECT p.id, p.name {source}) p ON p.id = d.id ON CONFLICT DO NOTHING"
+            ),
+            {"k": str(k), "limit": limit},
+        )
         session.commit()
         present = session.execute(count_all).scalar_one()
         copies += limit
         k += 1
     session.execute(sa.text("ANALYZE package"))
-    session.execute(sa.text("ANALYZE territorio_search_doc"))
+    session.execute(sa.text("ANALYZE territorio_search_doc, territorio_search_term"))
     session.commit()
     return copies
 

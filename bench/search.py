@@ -4,6 +4,11 @@
     .venv/bin/python bench/search.py --large         # 50,000 datasets
     .venv/bin/python bench/search.py --queries 500 --concurrency 4
     .venv/bin/python bench/search.py --side-by-side --pgsearch-repo PATH [--ini INI]
+    .venv/bin/python bench/search.py --ten-mix [--ini INI] [--no-http]   # ours alone, cache off
+
+``--ten-mix`` (bench/ten_mix.py) serves our portal alone with the result cache
+off, runs issue 16's ten-query mix over HTTP with one client, then times each
+query's SQL directly (minimum of ``--sql-runs``), per query.
 
 ``--side-by-side`` (bench/side_by_side.py) seeds the same corpus into a stock
 CKAN with GSA's ckanext-pgsearch, installed into its own virtualenv under
@@ -179,14 +184,17 @@ def drive_sql(mix: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
         for plan in plans:  # uncached: documents, then hit count + facets
             started = time.perf_counter()
             raw.execute(plan.documents).all()
-            raw.execute(plan.summary).all()
+            raw.execute(plan.summary, plan.summary_params or None).all()
             latencies.append(time.perf_counter() - started)
         explains = []
         for word in ("datos", "bicicletas"):
             broad = connection.plan(**dict(recorded[0], q=word, start=0))
-            for label, statement in (("documentos", broad.documents), ("resumen", broad.summary)):
+            for label, statement, values in (("documentos", broad.documents, {}),
+                                             ("resumen", broad.summary, broad.summary_params)):
                 compiled = statement.compile(engine)
-                rows = raw.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
+                rows = raw.exec_driver_sql(
+                    "EXPLAIN " + str(compiled), {**compiled.params, **values}
+                ).scalars().all()
                 scans = sorted({r.strip().split("  (")[0].lstrip("-> ") for r in rows if "Scan" in r})
                 explains.append(f"q={word} {label}: " + "; ".join(scans))
             matched = connection.search(q=word, rows=0, defType="dismax", mm="2<-1 5<80%").hits
@@ -218,6 +226,9 @@ def main() -> int:
                         help="where the peer's virtualenv, clone and ini go")
     parser.add_argument("--rounds", type=int, default=20, help="passes over the ten-query mix")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per portal")
+    parser.add_argument("--ten-mix", action="store_true", help="ours alone, cache off (see above)")
+    parser.add_argument("--no-http", action="store_true", help="with --ten-mix: the SQL timings only")
+    parser.add_argument("--sql-runs", type=int, default=15, help="with --ten-mix: runs per statement")
     args = parser.parse_args()
     if args.side_by_side and args.pgsearch_repo is None:
         parser.error("--side-by-side necesita --pgsearch-repo (un repositorio git de "
@@ -228,10 +239,15 @@ def main() -> int:
     with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
         print(f"==> Sembrando {target} conjuntos de datos (acciones de CKAN, índice diferido)")
         orgs = seed(target, args.organizations)
-        if not args.skip_rebuild and not (args.side_by_side and indexed(target)):
+        if not args.skip_rebuild and not ((args.side_by_side or args.ten_mix) and indexed(target)):
             print("==> ckan search-index rebuild")
             total, seconds = rebuild(args.ini)
             print(f"  {total} conjuntos en {seconds:.1f} s: {total / seconds:.0f} conjuntos/s")
+        if args.ten_mix:
+            import ten_mix
+
+            return ten_mix.run(args.ini, args.rounds, args.workers, [o["name"] for o in orgs],
+                               args.sql_runs, http=not args.no_http)
         if args.side_by_side:
             import side_by_side
 

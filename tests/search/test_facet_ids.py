@@ -157,16 +157,16 @@ class TestCountingQueryText:
         assert plain["count"] == quoted["count"] == 3
         assert answered(plain) == answered(quoted) == expected(shown(["conjunto-0", "conjunto-1", "conjunto-4"]))
 
-    def test_counts_come_from_ts_stat_not_the_fallback(self, portal, caplog):
-        # the unnest fallback gives the same counts, slower: only the log tells them apart
-        where = sa.and_(TABLE.c.state == "active", TABLE.c.name != "o'higgins")
-        text = facets._matching_vectors(where)
-        assert text is not None and "'o''higgins'" in text and "'active'" in text
-        # the same shape again, from the compiled-statement cache, carries its own values
-        again = facets._matching_vectors(sa.and_(TABLE.c.state == "deleted", TABLE.c.name != "temuco"))
-        assert again is not None and "'temuco'" in again and "'deleted'" in again
-        assert "higgins" not in again and again.replace("deleted", "active").replace("temuco", "o''higgins") == text
-        with caplog.at_level("WARNING", logger="ckanext.territorio.search.facets"):
-            result = searched(q="datos", fq="organization:muni-temuco")
-        assert "ts_stat no aplicable" not in caplog.text
-        assert answered(result) == expected(shown(["conjunto-0", "conjunto-1", "conjunto-4"]))
+    def test_searches_of_one_shape_are_counted_by_ts_stat_with_their_own_values(self, portal):
+        # The ts_stat statement is compiled once per shape: the second search must
+        # count with its own values, and neither may fall back to unnest.
+        for organization, hits, tags in (
+            ("muni-temuco", 3, {"aire": 2, "salud": 2, "movilidad": 1}),
+            ("muni-santiago", 2, {"movilidad": 1, "bicicletas": 1, "residuos": 1}),
+        ):
+            where = TABLE.c.organization == organization
+            statement = facets.summary([params.FacetRequest("tags", 50, 1, "count")], where)
+            assert "ts_stat" in str(statement)
+            rows = [tuple(r) for r in model.Session.execute(statement)]
+            assert rows[0] == (facets.HITS, None, hits)
+            assert {value: n for _, value, n in rows[1:]} == tags

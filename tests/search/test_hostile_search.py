@@ -136,9 +136,9 @@ class TestStatementTimeout:
         slow = sa.select(sa.func.pg_sleep(0.2))
         original = Budget.execute
 
-        def sleepy(self, statement):
+        def sleepy(self, statement, *parameters):
             original(self, slow)
-            return original(self, statement)
+            return original(self, statement, *parameters)
 
         monkeypatch.setattr(Budget, "execute", sleepy)
         with pytest.raises(SearchQueryError, match="tiempo máximo"):

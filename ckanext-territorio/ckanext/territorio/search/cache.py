@@ -73,10 +73,13 @@ def database() -> str:
     return f"{url.host}:{url.port}/{url.database}"
 
 
-def key(statement: Any, generation: str, database: str) -> str:
-    """The Redis key of ``statement``'s rows in ``database`` at ``generation``, hashed."""
+def key(
+    statement: Any, generation: str, database: str, parameters: dict[str, Any] | None = None
+) -> str:
+    """The Redis key of ``statement``'s rows (run with ``parameters``) in ``database`` at ``generation``."""
     compiled = statement.compile(dialect=_DIALECT)
-    material = repr((database, str(compiled), sorted(compiled.params.items()), generation))
+    values = {**compiled.params, **(parameters or {})}
+    material = repr((database, str(compiled), sorted(values.items()), generation))
     return _PREFIX + hashlib.sha1(material.encode("utf-8")).hexdigest()
 
 

@@ -19,17 +19,15 @@ from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from . import cache, config, document, execution, facets, fields, limits, params
-from .lucene import Translator
+from . import cache, config, document, execution, facets, fields, limits, memo, params, terms
+from .lucene import Translation, Translator
 from .model import SearchDoc
 
 log = logging.getLogger(__name__)
 
 TABLE: sa.Table = SearchDoc.__table__  # type: ignore[assignment]
-# Weights for D, C, B, A lexemes: Solr's qf boosts (title^4 name^4 tags^2 text).
-_RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
-# ts_rank normalisation 1: divide by 1 + log(document length), like Solr's norms.
-_RANK_NORMALISATION = 1
+_RANK_WEIGHTS = terms.RANK_WEIGHTS
+_RANK_NORMALISATION = terms.RANK_NORMALISATION
 # Documents written per INSERT when CKAN defers commits (index rebuilds).
 _BATCH = 250
 _pending: list[dict[str, Any]] = []
@@ -43,6 +41,8 @@ _COMMITTING = "territorio_search_committing"
 # Session.info flag: this transaction flushed ORM changes (a dataset write).
 _ORM_CHANGES = "territorio_search_orm_changes"
 _DOC_COLUMNS = ("id", "name", "data_dict", "validated_data_dict", "index_id", "site_id")
+# Translations of q and fq texts, by text and options (see search.memo).
+_TRANSLATIONS: memo.Memo[Translation] = memo.Memo(512)
 
 
 @dataclasses.dataclass
@@ -55,6 +55,8 @@ class SearchPlan:
     wanted: list[str]
     everything: bool
     start: int
+    # values of the summary statement's bound parameters (its shape is shared)
+    summary_params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class Results:
@@ -144,7 +146,7 @@ class PostgresSearchConnection:
         if _written_since_analyze[0] >= _ANALYZE_AFTER:
             # After a bulk (re)index the planner's statistics are stale until
             # autovacuum comes by; refresh them now so searches plan well.
-            model.Session.execute(sa.text(f"ANALYZE {TABLE.name}"))
+            model.Session.execute(sa.text(f"ANALYZE {TABLE.name}, {terms.TERM.name}"))
             model.Session.commit()
             _written_since_analyze[0] = 0
         return ""
@@ -175,7 +177,10 @@ class PostgresSearchConnection:
                     docs = [solr_datetime_decoder(d) for d in docs]
             hits = 0
             counts: dict[str, list[Any]] = {field: [] for field in plan.facet_fields}
-            for position, value, n in self._cached(plan.summary, generation, budget.plain_rows):
+            summary = self._cached(
+                plan.summary, generation, budget.plain_rows, plan.summary_params
+            )
+            for position, value, n in summary:
                 if position == facets.HITS:
                     hits = int(n)
                 else:
@@ -200,7 +205,7 @@ class PostgresSearchConnection:
             raise SearchQueryError("El parámetro 'mm' debe ser texto (p. ej. 2<-1 5<80%).")
         or_default = str(kwargs.get("q.op", "AND")).upper() == "OR"
 
-        main = self.translator.translate(str(query or "*:*"), mm=mm, or_default=or_default)
+        main = self._translate(str(query or "*:*"), mm=mm, or_default=or_default)
         conditions = [c for c in [main.where] if c is not None]
         for fq in params.as_list(kwargs.get("fq")):
             conditions.extend(self._filter(fq))
@@ -224,23 +229,40 @@ class PostgresSearchConnection:
         ]
         if everything or set(wanted) - set(_DOC_COLUMNS) - {"score"}:
             columns.append(TABLE.c.doc)
+        source: Any = TABLE
+        lexeme = terms.sole_lexeme(main) if rank_query else None
+        if lexeme is not None and _score_first(kwargs.get("sort")):
+            # one word by relevance: its stored scores, read best first (search.terms)
+            source, score = terms.scored(lexeme)
         columns.append(score.label("score"))
         documents = (
             sa.select(*columns)
+            .select_from(source)
             .where(where)
             .order_by(*self._order_by(kwargs.get("sort"), score, bool(rank_query)))
             .limit(rows)
             .offset(start)
         )
         requests = params.facet_requests(kwargs)
+        summary, summary_params = facets.summary_parts(requests, where)
         return SearchPlan(
             documents=documents if rows else None,
-            summary=facets.summary(requests, where),
+            summary=summary,
             facet_fields=[r.field for r in requests],
             wanted=wanted,
             everything=everything,
             start=start,
+            summary_params=summary_params,
         )
+
+    def _translate(self, text: str, mm: str | None = None, or_default: bool = False) -> Translation:
+        """``text`` translated, or its translation kept from an earlier search."""
+        def translated() -> Translation:
+            return self.translator.translate(text, mm=mm, or_default=or_default)
+
+        if not memo.timeless(text):
+            return translated()  # NOW moves: translate again every time
+        return _TRANSLATIONS.get((self.geom_field, text, mm, or_default), translated)
 
     def _filter(self, fq: str) -> list[sa.ColumnElement[bool]]:
         envelope = params.envelope(fq) if self.geom_field else None
@@ -251,7 +273,7 @@ class PostgresSearchConnection:
                 envelope.minx, envelope.miny, envelope.maxx, envelope.maxy, 4326
             )
             return [sa.func.ST_Intersects(TABLE.c.geom, box)]
-        where = self.translator.translate(fq).where
+        where = self._translate(fq).where
         return [] if where is None else [where]
 
     def _index_generation(self) -> str | None:
@@ -265,7 +287,10 @@ class PostgresSearchConnection:
             return None
         return cache.generation()
 
-    def _cached(self, statement: Any, generation: str | None, read: Any) -> list[Any]:
+    def _cached(
+        self, statement: Any, generation: str | None, read: Any,
+        parameters: dict[str, Any] | None = None,
+    ) -> list[Any]:
         """Rows of ``statement``, from Redis while the index generation is unchanged.
 
         Like Solr's query result cache: keyed by the exact SQL (filters,
@@ -273,11 +298,11 @@ class PostgresSearchConnection:
         change is visible at once; the TTL only bounds memory.
         """
         if generation is None:
-            return read(statement)
-        cache_key = cache.key(statement, generation, cache.database())
+            return read(statement, parameters)
+        cache_key = cache.key(statement, generation, cache.database(), parameters)
         rows = cache.get(cache_key)
         if rows is None:
-            rows = read(statement)
+            rows = read(statement, parameters)
             cache.put(cache_key, rows, config.search_cache_ttl())
         return rows
 
@@ -316,6 +341,12 @@ class PostgresSearchConnection:
         return order
 
 
+def _score_first(sort: str | None) -> bool:
+    """Whether results are ordered by descending score first (CKAN's default)."""
+    keys = params.sort_keys(sort) or [("score", True)]
+    return keys[0] == ("score", True)
+
+
 def flush_pending(*_: Any) -> None:
     """Write buffered documents (also runs before CKAN's session commits)."""
     if not _pending:
@@ -335,6 +366,7 @@ def flush_pending(*_: Any) -> None:
         index_elements=[TABLE.c.index_id], set_=updated
     )
     model.Session.execute(statement)
+    terms.replace([row["index_id"] for row in rows])
     _mark_written()
     _written_since_analyze[0] += len(rows)
 

@@ -39,21 +39,25 @@ class Budget:
         self.milliseconds = milliseconds
         self.previous: str | None = None
 
-    def execute(self, statement: Any) -> Any:
-        """Run ``statement``, setting the timeout before the first one."""
+    def execute(self, statement: Any, parameters: dict[str, Any] | None = None) -> Any:
+        """Run ``statement`` (with ``parameters``), setting the timeout before the first one."""
         if self.milliseconds > 0 and self.previous is None:
             self.previous = model.Session.execute(
                 _TAKE, {"limit": f"{self.milliseconds}ms"}
             ).scalar()
-        return model.Session.execute(statement)
+        return model.Session.execute(statement, parameters or None)
 
-    def document_rows(self, statement: Any) -> list[dict[str, Any]]:
+    def document_rows(
+        self, statement: Any, parameters: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Rows of a documents statement, as dicts."""
-        return [dict(r) for r in self.execute(statement).mappings()]
+        return [dict(r) for r in self.execute(statement, parameters).mappings()]
 
-    def plain_rows(self, statement: Any) -> list[list[Any]]:
+    def plain_rows(
+        self, statement: Any, parameters: dict[str, Any] | None = None
+    ) -> list[list[Any]]:
         """Rows of a summary statement, as lists."""
-        return [list(r) for r in self.execute(statement)]
+        return [list(r) for r in self.execute(statement, parameters)]
 
     def put_back(self) -> None:
         """Restore the transaction's own statement_timeout."""

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import JSONB
 
-from . import params
+from . import memo, params
 from .model import SearchDoc, SearchFacetField, SearchFacetValue
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,10 @@ _SEQUENCE = "territorio_search_facet_value_seq"
 # Compiled ts_stat inner queries, by statement shape (values are not part of the key).
 _COMPILED: dict[Any, Any] = {}
 _COMPILED_MAX = 500
+# Summary statements counted by ts_stat, by facet requests: the query text
+# ts_stat runs is their one parameter, bound when they are executed.
+_SHAPES: memo.Memo[Any] = memo.Memo(128)
+_TS_STAT_QUERY = "territorio_ts_stat_query"
 
 
 # Same list in migration territorio_search a7c2e4f6b8d0 (existing rows numbered there).
@@ -115,11 +119,28 @@ def assign(rows: list[dict[str, Any]]) -> None:
 
 def summary(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
     """One statement, one pass over the matches: the hit count and every facet."""
+    statement, parameters = summary_parts(requests, where)
+    return statement.params(parameters) if parameters else statement
+
+
+def summary_parts(
+    requests: list[params.FacetRequest], where: sa.ColumnElement[bool]
+) -> tuple[Any, dict[str, Any]]:
+    """``summary``'s statement and the values to run it with.
+
+    Counted by ``ts_stat``, the statement depends on the facet requests only
+    (the matches are its parameter), so it is built once per request shape and
+    searches asking the same facets share it, SQLAlchemy's cache key included.
+    """
     if not requests:
-        return sa.select(sa.literal(HITS), sa.null(), sa.func.count()).select_from(TABLE).where(where)
+        return sa.select(sa.literal(HITS), sa.null(), sa.func.count()).select_from(TABLE).where(where), {}
     if all(numbered(r.field) for r in requests):
-        return _numbered(requests, where)
-    return _from_jsonb(requests, where)
+        inner = _matching_vectors(where)
+        if inner is None:
+            return _numbered(requests, _counted_by_unnest(requests, where)), {}
+        shape = _SHAPES.get(tuple(requests), lambda: _numbered(requests, _counted_by_ts_stat()))
+        return shape, {_TS_STAT_QUERY: inner}
+    return _from_jsonb(requests, where), {}
 
 
 def _matching_vectors(where: sa.ColumnElement[bool]) -> str | None:
@@ -160,34 +181,41 @@ def _compiled(statement: Any, dialect: Any) -> tuple[Any, Any]:
     if compiled is None:
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        # compiled with its cache key, as SQLAlchemy's own cache does, so that another statement
-        # of the same shape can bring its values (construct_params' extracted_parameters)
-        compiled = _COMPILED[cache_key.key] = statement._compiler(dialect, cache_key=cache_key)
+        # Compiled with its cache key, so that construct_params can line up
+        # another statement's values (its bindparams) with this one's.
+        compiled = _COMPILED[cache_key.key] = statement.compile(dialect=dialect, cache_key=cache_key)
     return compiled, cache_key.bindparams
 
 
-def _numbered(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
-    inner = _matching_vectors(where)
-    if inner is not None:
-        # ts_stat counts, in C, the documents holding each lexeme: each number
-        # is one lexeme of facet_vector, so ndoc is the facet count.
-        stat = sa.func.ts_stat(sa.literal(inner)).table_valued("word", "ndoc").alias("stat")
-        counted = sa.select(
-            sa.cast(stat.c.word, sa.BigInteger).label("id"), stat.c.ndoc.label("n")
-        ).cte("counted")
-    else:
-        # unnest() in the select list (one ProjectSet node), not a lateral join.
-        element = sa.select(sa.func.unnest(TABLE.c.facet_ids).label("id")).where(where).subquery("element")
-        number = element.c.id
-        wanted_fields = sa.select(FIELDS.c.field_no).where(
-            FIELDS.c.field.in_([r.field for r in requests])
-        )
-        counted = (
-            sa.select(number.label("id"), sa.func.count().label("n"))
-            .where(sa.or_(number == HIT, number.op(">>")(_SHIFT).in_(wanted_fields.scalar_subquery())))
-            .group_by(number)
-            .cte("counted")
-        )
+def _counted_by_ts_stat() -> Any:
+    """Counts by ``ts_stat`` over the query text bound as ``_TS_STAT_QUERY``."""
+    # ts_stat counts, in C, the documents holding each lexeme: each number
+    # is one lexeme of facet_vector, so ndoc is the facet count.
+    query = sa.bindparam(_TS_STAT_QUERY, type_=sa.Text)
+    stat = sa.func.ts_stat(query).table_valued("word", "ndoc").alias("stat")
+    return sa.select(
+        sa.cast(stat.c.word, sa.BigInteger).label("id"), stat.c.ndoc.label("n")
+    ).cte("counted")
+
+
+def _counted_by_unnest(requests: list[params.FacetRequest], where: sa.ColumnElement[bool]) -> Any:
+    """Counts by grouping the matches' unnested ``facet_ids`` (the fallback)."""
+    # unnest() in the select list (one ProjectSet node), not a lateral join.
+    element = sa.select(sa.func.unnest(TABLE.c.facet_ids).label("id")).where(where).subquery("element")
+    number = element.c.id
+    wanted_fields = sa.select(FIELDS.c.field_no).where(
+        FIELDS.c.field.in_([r.field for r in requests])
+    )
+    return (
+        sa.select(number.label("id"), sa.func.count().label("n"))
+        .where(sa.or_(number == HIT, number.op(">>")(_SHIFT).in_(wanted_fields.scalar_subquery())))
+        .group_by(number)
+        .cte("counted")
+    )
+
+
+def _numbered(requests: list[params.FacetRequest], counted: Any) -> Any:
+    """The hit count and each facet's rows, ranked and limited, from ``counted`` (id, n)."""
     position = sa.case(
         *((VALUES.c.field == r.field, p) for p, r in enumerate(requests)), else_=HITS
     )
@@ -278,4 +306,4 @@ def _from_jsonb(requests: list[params.FacetRequest], where: sa.ColumnElement[boo
     )
 
 
-__all__ = ["HIT", "HITS", "assign", "numbered", "summary"]
+__all__ = ["HIT", "HITS", "assign", "numbered", "summary", "summary_parts"]

@@ -77,3 +77,21 @@ class SearchFacetValue(tk.BaseModel):  # type: ignore[misc, valid-type]
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
     field: Mapped[str] = mapped_column(sa.Text, nullable=False)
     value: Mapped[str] = mapped_column(sa.Text, nullable=False)
+
+
+class SearchTerm(tk.BaseModel):  # type: ignore[misc, valid-type]
+    """A document's ``ts_rank`` for one of its lexemes alone (``search.terms``)."""
+
+    __tablename__ = "territorio_search_term"
+    __table_args__ = (
+        sa.Index(
+            "territorio_search_term_lexeme_score_idx", "lexeme", sa.text("score DESC NULLS LAST")
+        ),
+    )
+
+    index_id: Mapped[str] = mapped_column(
+        sa.Text, sa.ForeignKey("territorio_search_doc.index_id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    lexeme: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    score: Mapped[float] = mapped_column(sa.REAL, nullable=False)
