@@ -154,26 +154,11 @@ def drive_http(base_url: str, mix: list[dict[str, Any]], concurrency: int) -> di
 def drive_sql(mix: list[dict[str, Any]]) -> tuple[dict[str, float], list[str]]:
     """Time the SQL the backend generates for the same mix, straight on the table."""
     import ckan.lib.search.common as common
-    import ckan.plugins.toolkit as tk
     from ckan import model
+    from ten_mix import recorded_searches
 
-    recorded: list[dict[str, Any]] = []
+    recorded = recorded_searches(mix)
     connection = common.make_connection()
-    original = connection.search
-
-    def record(q: str | None = None, **kwargs: Any) -> Any:
-        recorded.append(dict(kwargs, q=q if q is not None else kwargs.get("q")))
-        return original(q, **kwargs)
-
-    connection.search = record  # type: ignore[method-assign]
-    common_make = common.make_connection
-    for module in ("ckan.lib.search.query",):
-        sys.modules[module].make_connection = lambda *a, **k: connection  # type: ignore[attr-defined]
-    try:
-        for params in mix:
-            tk.get_action("package_search")({"ignore_auth": False, "user": ""}, dict(params))
-    finally:
-        sys.modules["ckan.lib.search.query"].make_connection = common_make  # type: ignore[attr-defined]
 
     engine = model.meta.engine
     latencies = []
